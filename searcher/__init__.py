@@ -1,0 +1,1 @@
+"""filmsearch: full-text search for film articles."""
