@@ -15,6 +15,7 @@ __all__ = [
     "IndexSchemaError",
     "UntrustedIndexError",
     "QueryError",
+    "SourceMissingError",
 ]
 
 
@@ -67,3 +68,9 @@ class QueryError(FilmsearchError, ValueError):
         self.query = query
         self.position = position
         super().__init__(message)
+
+
+class SourceMissingError(FilmsearchError):
+    """An article file or folder named on the command line does not exist."""
+
+    exit_code = 2

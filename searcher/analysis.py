@@ -1,0 +1,127 @@
+"""Text -> index terms, one pass, shared by indexing, querying and snippets.
+
+Three kinds of text, three analyzers:
+
+* ``prose`` (lead, plot, other sections): folded, English stop words dropped, stemmed;
+* ``title``: folded and stemmed, but every word kept (`It`, `M` and `9` are titles);
+* ``name`` (people, characters, countries): folded, every word kept, not stemmed, so a
+  surname alone matches and a full name matches as a phrase.
+
+Folding is case folding plus accent folding (`Amélie` -> `amelie`, `Møller` -> `moller`).
+It is done once per text with `str.translate`, then words are found with one regex:
+the plain Whoosh pipeline (tokenizer, then a filter per step, each touching every
+token) spent most of a corpus build here. Names of one field are joined with
+`NAME_SEPARATOR`, which opens a gap in positions so a phrase never spans two people.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from whoosh.lang.porter2 import stem as _porter_stem
+
+__all__ = ["fold", "analyze", "terms", "NAME_SEPARATOR", "STOP_WORDS", "KINDS"]
+
+#: Joins several names in one field value; never a word character.
+NAME_SEPARATOR = "\x1f"
+_GAP = 100
+
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have he her his i if in into is it its of on or "
+    "she so such that the their them then there these they this to was were which who will with".split()
+)
+KINDS = ("prose", "title", "name")
+
+_WORD = re.compile(r"\w+|\x1f")
+_SPECIAL = {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
+            "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "_": " "}
+
+
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(k): v for k, v in _SPECIAL.items()}
+    # Latin, IPA, combining marks, Greek, Cyrillic, Latin Extended Additional, Greek Extended.
+    for code in (*range(0x80, 0x500), *range(0x1E00, 0x2000)):
+        char = chr(code)
+        if code in table:
+            continue
+        if unicodedata.combining(char):
+            table[code] = None
+            continue
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != char and base:
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Case- and accent-fold text (may change its length)."""
+    if text.isascii():
+        return text.lower().replace("_", " ")
+    return text.translate(_FOLD).lower()
+
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """Porter2 (Snowball English) stem with a cache: a corpus has far fewer distinct words than tokens."""
+    try:
+        return _stem_cache[word]
+    except KeyError:
+        if len(_stem_cache) > 200_000:
+            _stem_cache.clear()
+        result = _stem_cache[word] = sys.intern(_porter_stem(word))
+        return result
+
+
+class Term(NamedTuple):
+    """One index term and where its word stands: position and character span in the input."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def _normalize(word: str, kind: str) -> str | None:
+    if kind == "name":
+        return word
+    if kind == "prose" and word in STOP_WORDS:
+        return None
+    return stem(word) if not word.isdigit() else word
+
+
+def analyze(text: str, kind: str, *, keep_stops: bool = False) -> Iterator[Term]:
+    """Index terms of `text` for a field kind, with positions and original offsets.
+
+    Offsets point into `text` itself when folding kept the length (almost always);
+    otherwise each word is folded on its own so the offsets stay true.
+    """
+    folded = fold(text)
+    same_length = len(folded) == len(text)
+    source = folded if same_length else text
+    pos = 0
+    for match in _WORD.finditer(source):
+        word = match.group()
+        if word == NAME_SEPARATOR:
+            pos += _GAP
+            continue
+        if not same_length:
+            word = fold(word)
+        term = word if keep_stops and word in STOP_WORDS else _normalize(word, kind)
+        if term is not None:
+            yield Term(term, pos, match.start(), match.end())
+        pos += 1
+
+
+def terms(text: str, kind: str) -> list[str]:
+    """Just the terms, in order; for query words."""
+    return [t.text for t in analyze(text, kind)]

@@ -1,0 +1,118 @@
+"""`Index`: the library's front door. Open a folder, add articles, search.
+
+Everything the CLI does goes through this class, so another application gets
+exactly the same behaviour (and the same typed results) with no CLI involved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import indexer
+from .errors import IndexMissingError
+from .hits import Results
+from .indexer import IndexReport, Progress
+from .query import run_search
+from .schema import fingerprint, weighting
+from .store import IndexFolder
+
+__all__ = ["Index", "default_index_path"]
+
+
+def default_index_path() -> Path:
+    """`$FILMSEARCH_INDEX`, else `index/` in the current folder."""
+    return Path(os.environ.get("FILMSEARCH_INDEX") or "index")
+
+
+class Index:
+    """A filmsearch index in a folder.
+
+    Opening a new or empty folder creates an empty index there; a folder that
+    filmsearch did not make is refused (`UntrustedIndexError`), since Whoosh
+    indexes are pickled and opening one can run code.
+
+    Args:
+        path: the index folder.
+        create: create an empty index when the folder has none (else `IndexMissingError` on search).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True):
+        self.folder = IndexFolder(path if path is not None else default_index_path())
+        self._searcher: Any = None
+        self._generation: str | None = None
+        if create and self.folder.pointer() is None:
+            self.sync([], full=True)
+
+    @property
+    def path(self) -> Path:
+        return self.folder.path
+
+    def exists(self) -> bool:
+        """Whether the folder holds a built index."""
+        return self.folder.pointer() is not None
+
+    def sync(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        full: bool = False,
+        prune: bool = True,
+        wait: float = 0.0,
+        progress: Progress | None = None,
+    ) -> IndexReport:
+        """Make the index match the article files under `paths`: add new, replace changed, drop gone."""
+        return indexer.sync(self.folder, paths, full=full, prune=prune, wait=wait, progress=progress)
+
+    def add(
+        self, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0, progress: Progress | None = None
+    ) -> IndexReport:
+        """Index new and changed articles under `paths`; never removes anything."""
+        return self.sync(paths, prune=False, wait=wait, progress=progress)
+
+    def remove(self, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0) -> int:
+        """Remove the articles at or under `paths`; returns how many."""
+        return indexer.remove(self.folder, paths, wait=wait)
+
+    def search(self, query: str, limit: int = 10) -> Results:
+        """Search; see the README for the query syntax.
+
+        Raises:
+            QueryError: a malformed query.
+            IndexMissingError: no index in the folder.
+        """
+        return run_search(self._current_searcher(), query, limit)
+
+    def __len__(self) -> int:
+        """Articles indexed (duplicates of a film count separately)."""
+        return self._current_searcher().doc_count()
+
+    def _current_searcher(self) -> Any:
+        pointer = self.folder.pointer()
+        if pointer is None:
+            raise IndexMissingError(f"no index at {self.path}; build one with: filmsearch index PATH --index {self.path}")
+        if self._searcher is not None and self._generation == pointer.generation:
+            self._searcher = self._searcher.refresh()
+            return self._searcher
+        self.close()
+        self._searcher = indexer.open_whoosh(self.folder).searcher(weighting=weighting())
+        self._generation = pointer.generation
+        return self._searcher
+
+    def close(self) -> None:
+        """Release the open searcher (searching again reopens it)."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+            self._generation = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.path)!r})"

@@ -1,0 +1,185 @@
+"""Throwaway tooling used to build the judged query set in this directory.
+
+Kept as documentation of how `queries.jsonl` was made; it is not part of the
+test suite and nothing imports it. Run from the repo root (/work/main):
+
+    python tests/relevance/build_pool.py index            # parse corpus -> scratch DB
+    python tests/relevance/build_pool.py pool "query" ... # pooled candidates for judging
+    python tests/relevance/build_pool.py person "Name"    # films crediting a person
+    python tests/relevance/build_pool.py title "words"    # films whose title matches
+
+The scratch DB lives outside the repo ($POOL_DB, default /tmp/filmsearch_pool.db).
+
+Two independent rankers feed the pool for topical judgments:
+  (a) SQLite FTS5, tokenize='porter unicode61 remove_diacritics 2', bm25 over
+      title + lead + plot (title weighted 2, lead 1, plot 1), OR of the query terms;
+  (b) a pure-Python scan over the plot only: no stemming, each query term matched
+      as a word prefix, score = sum over terms of (1 + ln tf) * idf, divided by
+      ln(plot length), plus a bonus when the whole query occurs as a phrase;
+      documents must contain at least half of the terms.
+The union of the top-k of both (default k=20) is printed with the first
+400 characters of each candidate's plot, and the judging was done by reading those.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sqlite3
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+CORPUS = Path("/work/shared/corpus")
+REPO = Path(__file__).resolve().parents[2]
+DB = os.environ.get("POOL_DB", "/tmp/filmsearch_pool.db")
+SEED = "seeds/000_7e8eb98cb7cb1a1b.txt"
+
+STOP = set(
+    "a an the and or of in on at to for with by from as is are was were be been it its this that "
+    "who whom which into about over after before their his her he she they them film".split()
+)
+
+
+def _parse(rel: str):
+    sys.path.insert(0, str(REPO))
+    from searcher.article import read_article
+
+    path = REPO / rel if rel.startswith("seeds/") else CORPUS / rel
+    a = read_article(path)
+    sep = "\x1f"
+    return (
+        rel,
+        a.page_title,
+        a.title,
+        a.year,
+        sep.join(a.director),
+        sep.join(a.actors),
+        sep.join(a.people),
+        a.lead or "",
+        a.plot or "",
+    )
+
+
+def index() -> None:
+    rels = sorted(str(p.relative_to(CORPUS)) for p in (CORPUS / "films").glob("*/*.txt"))
+    rels.append(SEED)
+    if os.path.exists(DB):
+        os.remove(DB)
+    con = sqlite3.connect(DB)
+    con.execute(
+        "create table docs(rel text primary key, page_title, title, year int, director, actors, people, lead, plot)"
+    )
+    with ProcessPoolExecutor() as ex:
+        rows = list(ex.map(_parse, rels, chunksize=500))
+    con.executemany("insert into docs values (?,?,?,?,?,?,?,?,?)", rows)
+    con.execute(
+        "create virtual table fts using fts5(title, lead, plot, content='docs', content_rowid='rowid', "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    con.execute("insert into fts(rowid, title, lead, plot) select rowid, title, lead, plot from docs")
+    con.commit()
+    print(len(rows), "articles indexed into", DB)
+
+
+def terms(q: str) -> list[str]:
+    return [t for t in re.findall(r"\w+", q.lower()) if t not in STOP]
+
+
+def rank_fts(con, q: str, k: int) -> list[str]:
+    match = " OR ".join('"%s"' % t for t in terms(q))
+    rows = con.execute(
+        "select d.rel from fts join docs d on d.rowid = fts.rowid where fts match ? "
+        "order by bm25(fts, 2.0, 1.0, 1.0) limit ?",
+        (match, k),
+    )
+    return [r[0] for r in rows]
+
+
+_PLOTS: list[tuple[str, str]] | None = None
+
+
+def rank_scan(con, q: str, k: int) -> list[str]:
+    global _PLOTS
+    if _PLOTS is None:
+        _PLOTS = [(r, p.lower()) for r, p in con.execute("select rel, plot from docs where plot != ''")]
+    ts = terms(q)
+    pats = [re.compile(r"\b" + re.escape(t)) for t in ts]
+    phrase = " ".join(ts)
+    n = len(_PLOTS)
+    counts = []
+    df = Counter()
+    for rel, plot in _PLOTS:
+        tf = [len(p.findall(plot)) for p in pats]
+        hit = sum(1 for x in tf if x)
+        if hit and hit * 2 >= len(ts):
+            counts.append((rel, plot, tf))
+            for i, x in enumerate(tf):
+                if x:
+                    df[i] += 1
+    scored = []
+    for rel, plot, tf in counts:
+        s = sum((1 + math.log(x)) * math.log(n / df[i]) for i, x in enumerate(tf) if x)
+        s /= math.log(len(plot) + 10)
+        if len(ts) > 1 and phrase in plot:
+            s *= 1.5
+        scored.append((s, rel))
+    scored.sort(reverse=True)
+    return [rel for _, rel in scored[:k]]
+
+
+def pool(queries: list[str], k: int = int(os.environ.get("POOL_K", 20)), width: int = int(os.environ.get("POOL_WIDTH", 400))) -> None:
+    con = sqlite3.connect(DB)
+    seen: dict[str, str] = {}
+    for q in queries:
+        for name, ranker in (("fts", rank_fts), ("scan", rank_scan)):
+            for rel in ranker(con, q, k):
+                seen.setdefault(rel, name)
+    for rel, src in seen.items():
+        title, year, plot, lead = con.execute(
+            "select page_title, year, plot, lead from docs where rel=?", (rel,)
+        ).fetchone()
+        body = (plot or lead).replace("\n", " ")
+        text = body[:width]
+        # if no query term shows in the opening, add the first sentence that has one
+        ts = {t for q in queries for t in terms(q)}
+        if not any(t in text.lower() for t in ts):
+            for sent in re.split(r"(?<=[.!?])\s+", body[width:]):
+                if any(t in sent.lower() for t in ts):
+                    text += " [...] " + sent[:200]
+                    break
+        print(f"## {rel} [{src}] ({year})\n{text}\n")
+    print(len(seen), "candidates")
+
+
+def person(name: str) -> None:
+    con = sqlite3.connect(DB)
+    key = name.casefold()
+    for rel, people in con.execute("select rel, people from docs"):
+        if any(p.casefold() == key for p in people.split("\x1f")):
+            print(rel)
+
+
+def title(words: str) -> None:
+    con = sqlite3.connect(DB)
+    ws = terms(words) or words.lower().split()
+    for rel, t, y in con.execute("select rel, title, year from docs"):
+        tl = t.lower()
+        if all(re.search(r"\b" + re.escape(w) + r"\b", tl) for w in ws):
+            print(rel, "|", t, y)
+
+
+if __name__ == "__main__":
+    cmd, *args = sys.argv[1:]
+    if cmd == "index":
+        index()
+    elif cmd == "pool":
+        pool(args)
+    elif cmd == "person":
+        person(" ".join(args))
+    elif cmd == "title":
+        title(" ".join(args))
+    else:
+        raise SystemExit(__doc__)
