@@ -16,7 +16,7 @@ from .errors import IndexMissingError
 from .hits import Results
 from .indexer import IndexReport, Progress
 from .query import run_search
-from .schema import fingerprint, weighting
+from .ranking import weighting
 from .store import IndexFolder
 
 __all__ = ["Index", "default_index_path"]
@@ -41,6 +41,7 @@ class Index:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True):
         self.folder = IndexFolder(path if path is not None else default_index_path())
+        self._whoosh: Any = None
         self._searcher: Any = None
         self._generation: str | None = None
         if create and self.folder.pointer() is None:
@@ -90,14 +91,16 @@ class Index:
         return self._current_searcher().doc_count()
 
     def _current_searcher(self) -> Any:
+        """A searcher on the newest commit; reopened only when the index changed since the last search."""
         pointer = self.folder.pointer()
         if pointer is None:
             raise IndexMissingError(f"no index at {self.path}; build one with: filmsearch index PATH --index {self.path}")
         if self._searcher is not None and self._generation == pointer.generation:
-            self._searcher = self._searcher.refresh()
-            return self._searcher
+            if self._searcher.reader().generation() == self._whoosh.latest_generation():
+                return self._searcher
         self.close()
-        self._searcher = indexer.open_whoosh(self.folder).searcher(weighting=weighting())
+        self._whoosh = indexer.open_whoosh(self.folder)
+        self._searcher = self._whoosh.searcher(weighting=weighting())
         self._generation = pointer.generation
         return self._searcher
 
@@ -105,8 +108,7 @@ class Index:
         """Release the open searcher (searching again reopens it)."""
         if self._searcher is not None:
             self._searcher.close()
-            self._searcher = None
-            self._generation = None
+        self._whoosh = self._searcher = self._generation = None
 
     def __enter__(self) -> Index:
         return self

@@ -21,10 +21,11 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from .analysis import NAME_SEPARATOR, fold
-from .article import MAX_BYTES, Article, decode_article
+from .analysis import NAME_SEPARATOR, fold, terms
+from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
 from .errors import ArticleError, SourceMissingError
-from .schema import fingerprint, make_schema
+from .names import name_key
+from .schema import CATCH_ALL, PROSE_FIELDS, fingerprint, make_schema
 from .store import IndexFolder
 
 __all__ = ["IndexReport", "Skipped", "find_files", "sync", "remove", "film_key", "document", "open_whoosh"]
@@ -121,7 +122,17 @@ def _names(values: Iterable[str]) -> str | None:
 
 
 def document(article: Article, *, path: str, digest: str, size: int, mtime: float) -> dict[str, Any]:
-    """The Whoosh document for an article; absent values are left out, never stored as 0 or ""."""
+    """The Whoosh document for an article; absent values are left out, never stored as 0 or "".
+
+    Prose is analysed here, once, and handed to Whoosh as term lists: the same terms
+    go to their own field and to the catch-all, so analysing twice would be waste.
+    """
+    prose = {name: terms(getattr(article, name) or "", "prose") for name in PROSE_FIELDS}
+    everything = [
+        *terms(article.title, "prose"),
+        *(t for name in PROSE_FIELDS for t in prose[name]),
+        *terms(" ".join((*article.people, *article.characters)), "prose"),
+    ]
     values: dict[str, Any] = {
         "path": path,
         "film": film_key(article.page_title),
@@ -133,9 +144,10 @@ def document(article: Article, *, path: str, digest: str, size: int, mtime: floa
         "size": size,
         "mtime": mtime,
         "richness": article.richness,
-        "lead": article.lead,
-        "plot": article.plot,
-        "other": article.other,
+        "names": ",".join(filter(None, dict.fromkeys(name_key(n) for n in article.people))) or None,
+        "credits": _credits(article) or None,
+        **{name: found or None for name, found in prose.items()},
+        CATCH_ALL: everything or None,
         "cast": _names(article.actors),
         "characters": _names(article.characters),
         "director": _names(article.director),
@@ -150,6 +162,17 @@ def document(article: Article, *, path: str, digest: str, size: int, mtime: floa
         "language": _names(article.language),
     }
     return {key: value for key, value in values.items() if value is not None}
+
+
+def _credits(article: Article) -> tuple[tuple[str, str, str | None], ...]:
+    """(name, job, character) for everyone credited; job is "cast" or an infobox key such as "director"."""
+    roles: dict[str, list[str]] = {}
+    for member in article.cast:
+        if member.role:
+            roles.setdefault(member.actor, []).append(member.role)
+    acting = tuple((actor, "cast", ", ".join(roles.get(actor, [])) or None) for actor in article.actors)
+    crew = tuple((name, key, None) for key in CREW_KEYS for name in article.values(key))
+    return acting + crew
 
 
 def open_whoosh(folder: IndexFolder) -> whoosh_index.Index:

@@ -1,10 +1,13 @@
 """Syntax tree -> Whoosh query -> `Results`.
 
-Free words are looked up in every field of `schema.BOOSTS` (with those boosts)
-and are optional: a film that has more of them ranks higher, through a
-coordination factor on the score (`COORD`). Whoosh's own `Or(scale=...)` counts
-matched *fields*, not matched *words*, so a word found in three fields would
-count three times; `_Coordinated` counts words.
+Free words are optional and matched in the catch-all field (`schema.CATCH_ALL`):
+a film that has more of them ranks higher, through a coordination factor on the
+score (`ranking.COORD`; Whoosh's own `Or(scale=...)` counts matched fields, not words).
+Matches in short fields (title, names, characters) add a bonus (`ranking.BONUS`)
+that is only looked up for films the catch-all found. Very common words (in more
+than `ranking.COMMON` of all articles) only add to the score of films found by the rarer
+words of the query: a plot description full of "man", "up" and "finds" would
+otherwise make Whoosh score most of the corpus.
 
 Hits are collapsed per film (`indexer.film_key`): duplicate articles of one film
 become one `Hit`, shown through the richest article, the others in `Hit.also`.
@@ -14,39 +17,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.matching import WrappingMatcher
+from whoosh.query.compound import DefaultOr
 
-from . import syntax
-from .analysis import STOP_WORDS, analyze, fold
+from . import ranking, syntax
+from .analysis import analyze, fold
 from .article import Article, read_article
 from .errors import ArticleError, QueryError
 from .hits import Hit, Results
-from .schema import BOOSTS, FREE_FIELDS, KIND, NAME_FIELDS
+from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS
 from .snippets import highlight
 
-__all__ = ["compile_query", "Compiled", "run_search", "COORD"]
-
-#: Exponent of the share of free words a film matches; 0 turns coordination off.
-COORD = 1.0
+__all__ = ["compile_query", "run_search"]
 
 _CREW_FIELDS = ("director", "writer", "producer", "music", "cinematography", "editing")
 
 
-@dataclass
-class Compiled:
-    """A Whoosh query plus the positive terms per field, for snippets and matched fields."""
-
-    query: wq.Query
-    terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-
 class _CoordMatcher(WrappingMatcher):
-    """Multiplies the score by (words matched / words) ** COORD; never raises it, so block-max pruning stays valid."""
+    """Multiplies the score by (words matched / words) ** ranking.COORD; never raises it, so block-max pruning stays valid."""
 
     def __init__(self, child: Any, word_of: dict[tuple[str, bytes], int], words: int, power: float):
         super().__init__(child)
@@ -61,143 +53,194 @@ class _CoordMatcher(WrappingMatcher):
         base = self.child.score()
         matched = {self._word_of.get(t) for t in self.child.matching_terms(self.child.id())}
         matched.discard(None)
-        return base * (len(matched) / self._words) ** self._power
+        return base * (max(len(matched), 1) / self._words) ** self._power
 
 
 class _Coordinated(wq.Or):
     """An Or over free words whose score is scaled by the share of words matched."""
 
-    def __init__(self, subqueries: list[wq.Query], word_of: dict[tuple[str, bytes], int], words: int):
+    def __init__(self, subqueries: list[wq.Query]):
         super().__init__(subqueries)
-        self.word_of = word_of
-        self.words = words
+        self.word_of: dict[tuple[str, bytes], int] = {}
+        for index, clause in enumerate(subqueries):
+            for fieldname, text in clause.iter_all_terms():
+                self.word_of.setdefault((fieldname, _bytes(text)), index)
 
     def normalize(self) -> wq.Query:
         return self
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
-        inner = wq.Or(self.subqueries).matcher(searcher, context)
-        if self.words < 2 or COORD == 0 or not inner.is_active():
+        # DefaultOr: the binary union tree can say which terms match; the array matcher Whoosh
+        # picks for small indexes cannot.
+        inner = DefaultOr(self.subqueries).matcher(searcher, context)
+        if ranking.COORD == 0 or not inner.is_active():
             return inner
-        return _CoordMatcher(inner, self.word_of, self.words, COORD)
-
-
-def _field_query(fieldname: str, text: str, boost: float, compiled: Compiled, prefix: bool = False) -> wq.Query | None:
-    kind = KIND[fieldname]
-    if prefix:
-        folded = [t.text for t in analyze(text, "name")]
-        if not folded:
-            return None
-        compiled.terms[fieldname].add(folded[-1])
-        return wq.Prefix(fieldname, folded[-1], boost=boost)
-    found = list(analyze(text, kind))
-    if not found:
-        return None
-    for term in found:
-        compiled.terms[fieldname].add(term.text)
-    if len(found) == 1:
-        return wq.Term(fieldname, found[0].text, boost=boost)
-    gaps = max(b.pos - a.pos for a, b in zip(found, found[1:]))
-    return wq.Phrase(fieldname, [t.text for t in found], slop=max(1, gaps), boost=boost)
-
-
-def _free(text: str, compiled: Compiled, prefix: bool = False, phrase: bool = False) -> wq.Query | None:
-    clauses = [
-        q for name in FREE_FIELDS if (q := _field_query(name, text, BOOSTS[name], compiled, prefix)) is not None
-    ]
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
-
-
-def _compile(node: syntax.Node, compiled: Compiled, negated: bool = False) -> wq.Query | None:
-    target = Compiled(wq.NullQuery) if negated else compiled
-    if isinstance(node, (syntax.Word, syntax.Phrase)):
-        prefix = isinstance(node, syntax.Word) and node.prefix
-        if node.field is None:
-            return _free(node.text, target, prefix)
-        result = _field_query(node.field, node.text, 1.0, target, prefix)
-        if result is None:
-            raise QueryError(f"{node.field}:{node.text} has no searchable word (a stop word or punctuation only?)")
-        return result
-    if isinstance(node, syntax.Range):
-        return wq.NumericRange(node.field, node.low, node.high)
-    if isinstance(node, syntax.Not):
-        inner = _compile(node.node, compiled, negated=not negated)
-        return wq.Not(inner) if inner is not None else None
-    if isinstance(node, syntax.Any):
-        parts = [q for n in node.nodes if (q := _compile(n, compiled, negated)) is not None]
-        return wq.Or(parts) if parts else None
-    return _group(node.nodes, compiled, negated, words_optional=isinstance(node, syntax.Group))
-
-
-def _group(nodes: Iterable[syntax.Node], compiled: Compiled, negated: bool, words_optional: bool) -> wq.Query | None:
-    """Juxtaposed clauses (free words optional) or AND-ed ones (everything required)."""
-    required: list[wq.Query | None] = []
-    excluded: list[wq.Query] = []
-    words: list[syntax.Word] = []
-    for child in nodes:
-        if words_optional and isinstance(child, syntax.Word) and child.field is None:
-            words.append(child)
-        elif isinstance(child, syntax.Not):
-            if (q := _compile(child.node, compiled, negated=not negated)) is not None:
-                excluded.append(q)
-        else:
-            required.append(_compile(child, compiled, negated))
-    optional: list[wq.Query] = []
-    if any(_is_stop(w) for w in words) and not all(_is_stop(w) for w in words):
-        # "the godfather": a stop word matches half the titles and would count as a matched word.
-        words = [w for w in words if not _is_stop(w)]
-    if words:
-        target = Compiled(wq.NullQuery) if negated else compiled
-        clauses = [q for w in words if (q := _free(w.text, target, w.prefix)) is not None]
-        if clauses:
-            word_of = {}
-            for index, clause in enumerate(clauses):
-                for term in clause.iter_all_terms():
-                    word_of.setdefault((term[0], _bytes(term[1])), index)
-            optional.append(_Coordinated(clauses, word_of, len(clauses)) if len(clauses) > 1 else clauses[0])
-    return _combine(required, optional, excluded)
-
-
-def _is_stop(word: syntax.Word) -> bool:
-    return not word.prefix and all(t in STOP_WORDS for t in fold(word.text).split())
+        return _CoordMatcher(inner, self.word_of, len(self.subqueries), ranking.COORD)
 
 
 def _bytes(text: Any) -> bytes:
     return text if isinstance(text, bytes) else str(text).encode("utf-8")
 
 
-def _combine(required: list[wq.Query | None], optional: list[wq.Query], excluded: list[wq.Query]) -> wq.Query | None:
+def _sequence(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query | None:
+    if not found:
+        return None
+    if len(found) == 1:
+        return wq.Term(fieldname, found[0], boost=boost)
+    return wq.Phrase(fieldname, found, boost=boost)
+
+
+def _either(clauses: Iterable[wq.Query | None], boost: float = 1.0) -> wq.Query | None:
+    present = [c for c in clauses if c is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else wq.Or(present, boost=boost)
+
+
+class _Compiler:
+    """Builds the Whoosh query and notes the positive terms per field, for snippets."""
+
+    def __init__(self, searcher: Any = None):
+        self.searcher = searcher
+        self.terms: dict[str, set[str]] = defaultdict(set)
+
+    def note(self, fieldname: str, found: Iterable[str], negated: bool) -> None:
+        if not negated:
+            self.terms[fieldname].update(found)
+
+    def common(self, clause: wq.Query) -> bool:
+        if self.searcher is None or not isinstance(clause, wq.Term):
+            return False
+        docs = self.searcher.doc_count_all()
+        return docs >= ranking.COMMON_MIN_DOCS and self.searcher.doc_frequency(clause.fieldname, clause.text) > ranking.COMMON * docs
+
+    # -- words and phrases -------------------------------------------------------
+
+    def field_word(self, fieldname: str, text: str, negated: bool, prefix: bool = False) -> wq.Query:
+        if prefix:
+            start = fold(text).strip()
+            self.note(fieldname, [start], negated)
+            return wq.Prefix(fieldname, start)
+        found = [t.text for t in analyze(text, KIND[fieldname])]
+        if not found:
+            raise QueryError(f"{fieldname}:{text} has no searchable word (only stop words or punctuation)", text)
+        self.note(fieldname, found, negated)
+        if fieldname in PROSE_FIELDS and len(found) > 1:
+            # Prose fields keep no positions: the phrase is checked in the catch-all.
+            return wq.And([wq.Phrase(CATCH_ALL, found), *(wq.Term(fieldname, t) for t in found)])
+        return _sequence(fieldname, found)  # type: ignore[return-value]
+
+    def free(self, text: str, negated: bool, prefix: bool = False) -> tuple[wq.Query | None, wq.Query | None]:
+        """A free word or phrase: (its clause in the catch-all, its bonus in the short fields)."""
+        if prefix:
+            start = fold(text).strip()
+            for name in (*PROSE_FIELDS, *ranking.BONUS):
+                self.note(name, [start], negated)
+            main = wq.Prefix(CATCH_ALL, start, boost=ranking.TEXT_BOOST)
+            return main, _either(wq.Prefix(name, start, boost=b) for name, b in ranking.BONUS.items())
+        prose = [t.text for t in analyze(text, "prose")]
+        for name in PROSE_FIELDS:
+            self.note(name, prose, negated)
+        bonuses = []
+        for name, boost in ranking.BONUS.items():
+            found = [t.text for t in analyze(text, KIND[name])]
+            self.note(name, found, negated)
+            bonuses.append(_sequence(name, found, boost))
+        return _sequence(CATCH_ALL, prose, ranking.TEXT_BOOST), _either(bonuses)
+
+    def free_required(self, text: str, negated: bool, prefix: bool = False) -> wq.Query | None:
+        main, bonus = self.free(text, negated, prefix)
+        if main is None:
+            return bonus
+        return wq.AndMaybe(main, bonus) if bonus is not None else main
+
+    # -- structure ---------------------------------------------------------------
+
+    def compile(self, node: syntax.Node, negated: bool = False) -> wq.Query | None:
+        if isinstance(node, syntax.Word):
+            if node.field is None:
+                return self.free_required(node.text, negated, node.prefix)
+            return self.field_word(node.field, node.text, negated, prefix=node.prefix)
+        if isinstance(node, syntax.Phrase):
+            if node.field is None:
+                return self.free_required(node.text, negated)
+            return self.field_word(node.field, node.text, negated)
+        if isinstance(node, syntax.Range):
+            return wq.NumericRange(node.field, node.low, node.high)
+        if isinstance(node, syntax.Not):
+            inner = self.compile(node.node, not negated)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, syntax.Any):
+            return _either(self.compile(n, negated) for n in node.nodes)
+        return self.group(node.nodes, negated, words_optional=isinstance(node, syntax.Group))
+
+    def group(self, nodes: Iterable[syntax.Node], negated: bool, words_optional: bool) -> wq.Query | None:
+        """Juxtaposed clauses (free words optional) or AND-ed ones (everything required)."""
+        required: list[wq.Query | None] = []
+        excluded: list[wq.Query] = []
+        words: list[syntax.Word] = []
+        for child in nodes:
+            if words_optional and isinstance(child, syntax.Word) and child.field is None:
+                words.append(child)
+            elif isinstance(child, syntax.Not):
+                if (q := self.compile(child.node, not negated)) is not None:
+                    excluded.append(q)
+            else:
+                required.append(self.compile(child, negated))
+        optional = self.words(words, negated) if words else None
+        return _combine(required, optional, excluded)
+
+    def words(self, words: list[syntax.Word], negated: bool) -> wq.Query | None:
+        mains: list[wq.Query] = []
+        bonuses: list[wq.Query] = []
+        for word in words:
+            main, bonus = self.free(word.text, negated, word.prefix)
+            if main is not None:
+                mains.append(main)
+            if bonus is not None:
+                bonuses.append(bonus)
+        if not mains:
+            # Only stop words ("It", "The Who"): the short fields are all there is.
+            return _either(bonuses)
+        rare = [m for m in mains if not self.common(m)] or mains
+        common = [m for m in mains if m not in rare]
+        main = _Coordinated(rare) if len(rare) > 1 else rare[0]
+        extra = _either([*common, *bonuses])
+        return wq.AndMaybe(main, extra) if extra is not None else main
+
+
+def _combine(required: list[wq.Query | None], optional: wq.Query | None, excluded: list[wq.Query]) -> wq.Query | None:
     must = [q for q in required if q is not None]
     if len(must) < len(required):
         must.append(wq.NullQuery)
     if must:
         base: wq.Query = must[0] if len(must) == 1 else wq.And(must)
-        if optional:
-            base = wq.AndMaybe(base, optional[0] if len(optional) == 1 else wq.Or(optional))
-    elif optional:
-        base = optional[0] if len(optional) == 1 else wq.Or(optional)
+        if optional is not None:
+            base = wq.AndMaybe(base, optional)
+    elif optional is not None:
+        base = optional
     else:
         return None
     if excluded:
-        base = wq.AndNot(base, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
+        base = wq.AndNot(base, _either(excluded))
     return base
 
 
-def compile_query(text: str) -> Compiled:
-    """Parse and compile a query string.
+def compile_query(text: str, searcher: Any = None) -> tuple[wq.Query, dict[str, set[str]]]:
+    """Parse and compile a query string; with a searcher, common words are told apart.
+
+    Returns:
+        The Whoosh query and the positive index terms per field (for snippets).
 
     Raises:
         QueryError: the query is malformed or has nothing to search for.
     """
     tree = syntax.parse_query(text)
-    compiled = Compiled(wq.NullQuery)
-    result = _compile(tree, compiled)
+    compiler = _Compiler(searcher)
+    result = compiler.compile(tree)
     if result is None:
         raise QueryError("nothing to search for: the query has only stop words or punctuation", text)
-    compiled.query = result
-    return compiled
+    return result, compiler.terms
 
 
 def _snippet_texts(article: Article) -> list[tuple[str, str, str]]:
@@ -227,9 +270,9 @@ def run_search(searcher: Any, text: str, limit: int = 10) -> Results:
     """Search with an open Whoosh searcher and copy everything out into `Results`."""
     if limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit}", text)
-    compiled = compile_query(text)
-    found = searcher.search(compiled.query, limit=limit, collapse=sorting.FieldFacet("film"), collapse_limit=1)
-    snippet_terms = _snippet_terms(compiled.terms)
+    compiled, terms = compile_query(text, searcher)
+    found = searcher.search(compiled, limit=limit, collapse=sorting.FieldFacet("film"), collapse_limit=1)
+    snippet_terms = _snippet_terms(terms)
     hits = [_hit(searcher, hit, snippet_terms) for hit in found]
     total = max(found.estimated_length(), len(hits))
     return Results(query=text, total=total, hits=tuple(hits))

@@ -1,0 +1,136 @@
+"""Query semantics over the small fictional index: free words, fields, phrases, ranges, booleans, ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from searcher import QueryError
+from searcher.query import compile_query
+
+
+def titles(results) -> list[str]:
+    return [hit.title for hit in results]
+
+
+def test_free_words_are_optional_but_more_of_them_rank_higher(small_index):
+    results = small_index.search("lighthouse submarine")
+    assert set(titles(results)[:2]) == {"The Harbour Ghost", "Deep Steel"}
+    both = small_index.search("submarine crew rescue")
+    one = small_index.search("submarine")
+    assert titles(both)[0] == "Deep Steel"
+    assert titles(one) == ["Deep Steel"]
+
+
+def test_film_with_all_words_beats_film_with_one(small_index):
+    results = small_index.search("immigration detention hunger")
+    assert titles(results)[0] == "Wire Fences"
+    assert results[0].score > results[-1].score
+
+
+def test_stemming_and_accent_folding(small_index):
+    assert "Wire Fences" in titles(small_index.search("detained"))
+    assert titles(small_index.search("Amelie"))[0] == "Amélie of the Mountains"
+    assert titles(small_index.search("cast:kjaergaard"))[0] == "The Harbour Ghost"
+
+
+def test_title_of_stop_words_is_found(small_index):
+    assert titles(small_index.search("It")) == ["It"]
+    assert titles(small_index.search("title:It")) == ["It"]
+
+
+def test_fielded_clauses_are_required(small_index):
+    results = small_index.search('director:"Samir Haddad" submarine')
+    assert set(titles(results)) == {"Deep Steel", "Wire Fences"}
+    assert titles(results)[0] == "Deep Steel"
+    both = small_index.search('director:Haddad cast:Paredes')
+    assert titles(both) == ["Deep Steel"]
+
+
+def test_surname_and_full_name_match_but_not_across_names(small_index):
+    assert titles(small_index.search("cast:Paredes")) == ["The Harbour Ghost", "Deep Steel"] or set(
+        titles(small_index.search("cast:Paredes"))
+    ) == {"The Harbour Ghost", "Deep Steel"}
+    assert set(titles(small_index.search('cast:"Lucía Paredes"'))) == {"The Harbour Ghost", "Deep Steel"}
+    # "Kjærgaard, Lucía" spans two credited names: not a phrase.
+    assert len(small_index.search('cast:"Kjaergaard Lucia"')) == 0
+
+
+def test_hyphenated_name_is_one_name(small_index):
+    assert titles(small_index.search('director:"Masset-Depasse"')) == ["Illegal"]
+    assert titles(small_index.search("director:Masset-Depasse")) == ["Illegal"]
+    assert titles(small_index.search("Masset-Depasse"))[0] == "Illegal"
+
+
+def test_phrase_requires_adjacent_words(small_index):
+    assert titles(small_index.search('"hunger strike"')) == ["Wire Fences"]
+    assert len(small_index.search('"strike hunger"')) == 0
+    assert titles(small_index.search('plot:"hunger strike"')) == ["Wire Fences"]
+
+
+def test_year_and_ranges(small_index):
+    assert titles(small_index.search("year:1987")) == ["The Harbour Ghost"]
+    assert set(titles(small_index.search("year:1990..2010"))) == {"Deep Steel", "Amélie of the Mountains", "Illegal"}
+    assert set(titles(small_index.search("year:..1990"))) == {"The Harbour Ghost"}
+    assert titles(small_index.search("runtime:100..110")) == ["The Harbour Ghost"]
+
+
+def test_boolean_operators(small_index):
+    assert set(titles(small_index.search("submarine OR lighthouse"))) == {"Deep Steel", "The Harbour Ghost"}
+    assert titles(small_index.search("submarine AND crew")) == ["Deep Steel"]
+    assert len(small_index.search("submarine AND lighthouse")) == 0
+    assert "Wire Fences" not in titles(small_index.search("detention -refugees"))
+    assert "Wire Fences" not in titles(small_index.search("detention NOT hunger"))
+
+
+def test_prefix(small_index):
+    assert "Wire Fences" in titles(small_index.search("refug*"))
+
+
+def test_duplicate_articles_are_one_hit(small_index, tmp_path):
+    twin = tmp_path / "twin.txt"
+    twin.write_text("= Wire Fences =\n\nWire Fences\n- Released: 2015\n\n==Plot==\nA hunger strike.\n", encoding="utf-8")
+    small_index.add([twin])
+    results = small_index.search("hunger strike")
+    wire = [h for h in results if h.title == "Wire Fences"]
+    assert len(wire) == 1
+    assert wire[0].also == (str(twin),)
+    assert wire[0].path != str(twin)  # the richer article stands for the film
+
+
+def test_hits_are_typed_and_detached(small_index):
+    results = small_index.search("ghost")
+    small_index.close()
+    hit = results[0]
+    assert hit.title == "The Harbour Ghost" and hit.year == 1987
+    assert hit.path.endswith("harbour.txt")
+    assert "plot" in hit.fields
+    assert hit.snippet is not None and hit.snippet.spans
+    start, end = hit.snippet.spans[0]
+    assert hit.snippet.text[start:end].lower() == "ghost"
+    assert results.to_dict()["hits"][0]["year"] == 1987
+
+
+def test_missing_values_are_none(small_index):
+    hit = small_index.search("clown")[0]
+    data = hit.to_dict()
+    assert data["year"] == 2031
+    assert small_index.search("title:Wire")[0].year == 2015
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "  ", '"open', "(a", "a)", "nosuch:x", "year:abc", "*", "a" * 1001, "a\x00b", "-a", "NOT", "plot:the", '""'],
+)
+def test_bad_queries_raise_query_error(small_index, query):
+    with pytest.raises(QueryError):
+        small_index.search(query)
+
+
+def test_limit_must_be_positive(small_index):
+    with pytest.raises(QueryError):
+        small_index.search("ghost", limit=0)
+
+
+def test_only_stop_words_still_search_titles():
+    query, terms = compile_query("the")
+    assert terms["title"] == {"the"}
