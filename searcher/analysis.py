@@ -37,7 +37,7 @@ STOP_WORDS = frozenset(
 KINDS = ("prose", "title", "name")
 
 _WORD = re.compile(r"\w+|\x1f")
-_SPECIAL = {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
+_SPECIAL = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
             "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "_": " "}
 
 
@@ -52,9 +52,14 @@ def _fold_table() -> dict[int, str | None]:
             table[code] = None
             continue
         decomposed = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
         if base != char and base:
             table[code] = base
+    # Some bases fold again (Ǣ -> æ -> ae): follow each value to its end so folding is idempotent.
+    for code, value in table.items():
+        while value and (again := value.translate(table)) != value:
+            value = again
+        table[code] = value
     return table
 
 
@@ -62,10 +67,22 @@ _FOLD = _fold_table()
 
 
 def fold(text: str) -> str:
-    """Case- and accent-fold text (may change its length)."""
+    """Case- and accent-fold text (may change its length); idempotent."""
     if text.isascii():
         return text.lower().replace("_", " ")
-    return text.translate(_FOLD).lower()
+    return text.lower().translate(_FOLD)
+
+
+def _fold_mapped(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` and, for each of its characters, the index of the character of `text` it came from."""
+    chars: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(text):
+        folded = char.lower().translate(_FOLD) if not char.isascii() else char.lower().replace("_", " ")
+        chars.append(folded)
+        origins.extend([index] * len(folded))
+    origins.append(len(text))
+    return "".join(chars), origins
 
 
 _stem_cache: dict[str, str] = {}
@@ -100,28 +117,35 @@ def _normalize(word: str, kind: str) -> str | None:
 
 
 def analyze(text: str, kind: str, *, keep_stops: bool = False) -> Iterator[Term]:
-    """Index terms of `text` for a field kind, with positions and original offsets.
+    """Index terms of `text` for a field kind, with positions and their character span in `text`.
 
-    Offsets point into `text` itself when folding kept the length (almost always);
-    otherwise each word is folded on its own so the offsets stay true.
+    Words are found in the folded text, so a decomposed accent (`e` + U+0301) never
+    splits a word; spans are mapped back through the folding to the original text.
     """
-    folded = fold(text)
-    same_length = len(folded) == len(text)
-    source = folded if same_length else text
+    if text.isascii():
+        source, origins = text.lower().replace("_", " "), None
+    else:
+        source, origins = _fold_mapped(text)
     pos = 0
     for match in _WORD.finditer(source):
         word = match.group()
         if word == NAME_SEPARATOR:
             pos += _GAP
             continue
-        if not same_length:
-            word = fold(word)
         term = word if keep_stops and word in STOP_WORDS else _normalize(word, kind)
         if term is not None:
-            yield Term(term, pos, match.start(), match.end())
+            start, end = match.span()
+            if origins is not None:
+                start, end = origins[start], origins[end - 1] + 1
+            yield Term(term, pos, start, end)
         pos += 1
 
 
 def terms(text: str, kind: str) -> list[str]:
-    """Just the terms, in order; for query words."""
-    return [t.text for t in analyze(text, kind)]
+    """Just the terms, in order (no spans: the whole text is folded at once, which is faster)."""
+    result = []
+    for match in _WORD.finditer(fold(text)):
+        word = match.group()
+        if word != NAME_SEPARATOR and (term := _normalize(word, kind)) is not None:
+            result.append(term)
+    return result

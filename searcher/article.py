@@ -36,9 +36,11 @@ _TITLE_YEAR = re.compile(r"\((?:[^()]*\s)?(1[89]\d\d|20\d\d)\s[^()]*\bfilm\)\s*$
 _DISAMBIGUATOR = re.compile(r"\s*\((?:[^()]*\s)?film\)\s*$")
 _LEAD_YEAR = re.compile(r"\b(?:is|was)\s+an?\s+(1[89]\d\d|20\d\d)\b")
 _RUNTIME = re.compile(
-    r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hours?)\b\.?\s*)?(?:(?P<m>\d+(?:\.\d+)?)\s*(?:m|min|mins|minutes?)?\b)?",
+    r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hours?)(?![a-z])\.?\s*)?"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:m|min|mins|minutes?)?(?![a-z]))?",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(r"^(\d{1,2}):([0-5]\d)(?::[0-5]\d)?\b")
 _PLOT_HEADINGS = {"plot", "plot summary", "synopsis", "summary", "story", "storyline", "premise"}
 
 
@@ -163,6 +165,8 @@ def _year_of(article_lines: dict[str, tuple[int, str]], page_title: str, lead: s
 
 
 def _minutes(value: str) -> int | None:
+    if clock := _CLOCK.match(value.strip()):
+        return int(clock.group(1)) * 60 + int(clock.group(2)) or None
     m = _RUNTIME.match(value.strip())
     if not m or not (m.group("h") or m.group("m")):
         return None

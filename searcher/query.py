@@ -1,13 +1,15 @@
-"""Syntax tree -> Whoosh query -> `Results`.
+"""Syntax tree -> Whoosh query -> `Results`, in two phases.
 
-Free words are optional and matched in the catch-all field (`schema.CATCH_ALL`):
-a film that has more of them ranks higher, through a coordination factor on the
-score (`ranking.COORD`; Whoosh's own `Or(scale=...)` counts matched fields, not words).
-Matches in short fields (title, names, characters) add a bonus (`ranking.BONUS`)
-that is only looked up for films the catch-all found. Very common words (in more
-than `ranking.COMMON` of all articles) only add to the score of films found by the rarer
-words of the query: a plot description full of "man", "up" and "finds" would
-otherwise make Whoosh score most of the corpus.
+1. *Find*: Whoosh collects the best `CANDIDATES` articles for the query, with free
+   words matched in the catch-all field (`schema.CATCH_ALL`): one posting list per
+   word, so cheap. Very common words (in more than `ranking.COMMON` of all articles)
+   do not find films, they only score them (a plot description full of "man", "up"
+   and "finds" would otherwise make Whoosh score most of the corpus), and with
+   `STRICT_WORDS` rare words or more a candidate needs two of them.
+2. *Score*: for those candidates only, each free word's matches in short fields
+   (title, names, characters: `ranking.BONUS`) and its common-word score are added,
+   and the total is scaled by the share of free words the film matched in any field,
+   to the power `ranking.COORD` (coordination: films with more of the words first).
 
 Hits are collapsed per film (`indexer.film_key`): duplicate articles of one film
 become one `Hit`, shown through the richest article, the others in `Hit.also`.
@@ -17,12 +19,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import sorting
-from whoosh.matching import WrappingMatcher
-from whoosh.query.compound import DefaultOr
 
 from . import ranking, syntax
 from .analysis import analyze, fold
@@ -32,54 +32,33 @@ from .hits import Hit, Results
 from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS
 from .snippets import highlight
 
-__all__ = ["compile_query", "run_search"]
+__all__ = ["compile_query", "run_search", "Compiled", "FreeWord"]
+
+#: From this many (rarer) free words on, candidates must have two of them.
+STRICT_WORDS = 3
+#: Articles the find phase hands to the score phase (at least 5 per hit asked for).
+CANDIDATES = 100
 
 _CREW_FIELDS = ("director", "writer", "producer", "music", "cinematography", "editing")
 
 
-class _CoordMatcher(WrappingMatcher):
-    """Multiplies the score by (words matched / words) ** ranking.COORD; never raises it, so block-max pruning stays valid."""
+@dataclass(frozen=True, slots=True)
+class FreeWord:
+    """A free word's clauses: in the catch-all (`found`: already scored by the find phase) and short fields."""
 
-    def __init__(self, child: Any, word_of: dict[tuple[str, bytes], int], words: int, power: float):
-        super().__init__(child)
-        self._word_of = word_of
-        self._words = words
-        self._power = power
-
-    def _replacement(self, newchild: Any) -> _CoordMatcher:
-        return _CoordMatcher(newchild, self._word_of, self._words, self._power)
-
-    def score(self) -> float:
-        base = self.child.score()
-        matched = {self._word_of.get(t) for t in self.child.matching_terms(self.child.id())}
-        matched.discard(None)
-        return base * (max(len(matched), 1) / self._words) ** self._power
+    text: wq.Query | None
+    found: bool
+    bonus: tuple[wq.Query, ...]
 
 
-class _Coordinated(wq.Or):
-    """An Or over free words whose score is scaled by the share of words matched."""
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A compiled query: what finds the films, what scores them, and the terms to mark in snippets."""
 
-    def __init__(self, subqueries: list[wq.Query]):
-        super().__init__(subqueries)
-        self.word_of: dict[tuple[str, bytes], int] = {}
-        for index, clause in enumerate(subqueries):
-            for fieldname, text in clause.iter_all_terms():
-                self.word_of.setdefault((fieldname, _bytes(text)), index)
-
-    def normalize(self) -> wq.Query:
-        return self
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        # DefaultOr: the binary union tree can say which terms match; the array matcher Whoosh
-        # picks for small indexes cannot.
-        inner = DefaultOr(self.subqueries).matcher(searcher, context)
-        if ranking.COORD == 0 or not inner.is_active():
-            return inner
-        return _CoordMatcher(inner, self.word_of, len(self.subqueries), ranking.COORD)
-
-
-def _bytes(text: Any) -> bytes:
-    return text if isinstance(text, bytes) else str(text).encode("utf-8")
+    find: wq.Query
+    words: tuple[FreeWord, ...] = ()
+    extra: tuple[wq.Query, ...] = ()
+    terms: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _sequence(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query | None:
@@ -90,19 +69,22 @@ def _sequence(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query 
     return wq.Phrase(fieldname, found, boost=boost)
 
 
-def _either(clauses: Iterable[wq.Query | None], boost: float = 1.0) -> wq.Query | None:
+def _either(clauses: Iterable[wq.Query | None]) -> wq.Query | None:
     present = [c for c in clauses if c is not None]
     if not present:
         return None
-    return present[0] if len(present) == 1 else wq.Or(present, boost=boost)
+    return present[0] if len(present) == 1 else wq.Or(present)
 
 
 class _Compiler:
-    """Builds the Whoosh query and notes the positive terms per field, for snippets."""
+    """Builds the find query, the scoring clauses, and the positive terms per field."""
 
-    def __init__(self, searcher: Any = None):
+    def __init__(self, searcher: Any = None, strict: bool = False):
         self.searcher = searcher
+        self.strict = strict
         self.terms: dict[str, set[str]] = defaultdict(set)
+        self.words: list[FreeWord] = []
+        self.extra: list[wq.Query] = []
 
     def note(self, fieldname: str, found: Iterable[str], negated: bool) -> None:
         if not negated:
@@ -112,7 +94,8 @@ class _Compiler:
         if self.searcher is None or not isinstance(clause, wq.Term):
             return False
         docs = self.searcher.doc_count_all()
-        return docs >= ranking.COMMON_MIN_DOCS and self.searcher.doc_frequency(clause.fieldname, clause.text) > ranking.COMMON * docs
+        share = self.searcher.doc_frequency(clause.fieldname, clause.text) / max(docs, 1)
+        return docs >= ranking.COMMON_MIN_DOCS and share > ranking.COMMON
 
     # -- words and phrases -------------------------------------------------------
 
@@ -130,14 +113,14 @@ class _Compiler:
             return wq.And([wq.Phrase(CATCH_ALL, found), *(wq.Term(fieldname, t) for t in found)])
         return _sequence(fieldname, found)  # type: ignore[return-value]
 
-    def free(self, text: str, negated: bool, prefix: bool = False) -> tuple[wq.Query | None, wq.Query | None]:
-        """A free word or phrase: (its clause in the catch-all, its bonus in the short fields)."""
+    def free(self, text: str, negated: bool, prefix: bool = False) -> tuple[wq.Query | None, tuple[wq.Query, ...]]:
+        """A free word or phrase: its clause in the catch-all and its bonus clauses in the short fields."""
         if prefix:
             start = fold(text).strip()
             for name in (*PROSE_FIELDS, *ranking.BONUS):
                 self.note(name, [start], negated)
-            main = wq.Prefix(CATCH_ALL, start, boost=ranking.TEXT_BOOST)
-            return main, _either(wq.Prefix(name, start, boost=b) for name, b in ranking.BONUS.items())
+            bonus = tuple(wq.Prefix(name, start, boost=b) for name, b in ranking.BONUS.items() if b)
+            return wq.Prefix(CATCH_ALL, start, boost=ranking.TEXT_BOOST), bonus
         prose = [t.text for t in analyze(text, "prose")]
         for name in PROSE_FIELDS:
             self.note(name, prose, negated)
@@ -145,25 +128,29 @@ class _Compiler:
         for name, boost in ranking.BONUS.items():
             found = [t.text for t in analyze(text, KIND[name])]
             self.note(name, found, negated)
-            bonuses.append(_sequence(name, found, boost))
-        return _sequence(CATCH_ALL, prose, ranking.TEXT_BOOST), _either(bonuses)
+            if boost and (clause := _sequence(name, found, boost)) is not None:
+                bonuses.append(clause)
+        return _sequence(CATCH_ALL, prose, ranking.TEXT_BOOST), tuple(bonuses)
 
-    def free_required(self, text: str, negated: bool, prefix: bool = False) -> wq.Query | None:
+    def required_free(self, text: str, negated: bool, prefix: bool = False) -> wq.Query | None:
+        """A free phrase (or a word that AND or OR makes a clause of its own): it must match."""
         main, bonus = self.free(text, negated, prefix)
         if main is None:
-            return bonus
-        return wq.AndMaybe(main, bonus) if bonus is not None else main
+            return _either(bonus)
+        if not negated:
+            self.extra.extend(bonus)
+        return main
 
     # -- structure ---------------------------------------------------------------
 
     def compile(self, node: syntax.Node, negated: bool = False) -> wq.Query | None:
         if isinstance(node, syntax.Word):
             if node.field is None:
-                return self.free_required(node.text, negated, node.prefix)
+                return self.required_free(node.text, negated, node.prefix)
             return self.field_word(node.field, node.text, negated, prefix=node.prefix)
         if isinstance(node, syntax.Phrase):
             if node.field is None:
-                return self.free_required(node.text, negated)
+                return self.required_free(node.text, negated)
             return self.field_word(node.field, node.text, negated)
         if isinstance(node, syntax.Range):
             return wq.NumericRange(node.field, node.low, node.high)
@@ -187,26 +174,26 @@ class _Compiler:
                     excluded.append(q)
             else:
                 required.append(self.compile(child, negated))
-        optional = self.words(words, negated) if words else None
+        optional = self.optional_words(words, negated) if words else None
         return _combine(required, optional, excluded)
 
-    def words(self, words: list[syntax.Word], negated: bool) -> wq.Query | None:
-        mains: list[wq.Query] = []
-        bonuses: list[wq.Query] = []
-        for word in words:
-            main, bonus = self.free(word.text, negated, word.prefix)
-            if main is not None:
-                mains.append(main)
-            if bonus is not None:
-                bonuses.append(bonus)
+    def optional_words(self, words: list[syntax.Word], negated: bool) -> wq.Query | None:
+        clauses = [self.free(word.text, negated, word.prefix) for word in words]
+        mains = [main for main, _ in clauses if main is not None]
         if not mains:
             # Only stop words ("It", "The Who"): the short fields are all there is.
-            return _either(bonuses)
+            return _either(b for _, bonus in clauses for b in bonus)
         rare = [m for m in mains if not self.common(m)] or mains
-        common = [m for m in mains if m not in rare]
-        main = _Coordinated(rare) if len(rare) > 1 else rare[0]
-        extra = _either([*common, *bonuses])
-        return wq.AndMaybe(main, extra) if extra is not None else main
+        if not negated:
+            self.words.extend(FreeWord(text=main, found=main in rare, bonus=bonus) for main, bonus in clauses)
+        if len(rare) == 1:
+            return rare[0]
+        if self.strict and len(rare) >= STRICT_WORDS:
+            # Only films with two of the words or more: the pairs are cheap intersections,
+            # and they spare scoring the many films that share one word with a long query.
+            pairs = wq.Or([wq.And([a, b]) for i, a in enumerate(rare) for b in rare[i + 1 :]])
+            return wq.And([wq.ConstantScoreQuery(pairs, 0.0), wq.Or(rare)])
+        return wq.Or(rare)
 
 
 def _combine(required: list[wq.Query | None], optional: wq.Query | None, excluded: list[wq.Query]) -> wq.Query | None:
@@ -226,21 +213,20 @@ def _combine(required: list[wq.Query | None], optional: wq.Query | None, exclude
     return base
 
 
-def compile_query(text: str, searcher: Any = None) -> tuple[wq.Query, dict[str, set[str]]]:
+def compile_query(text: str, searcher: Any = None, strict: bool = False) -> Compiled:
     """Parse and compile a query string; with a searcher, common words are told apart.
 
-    Returns:
-        The Whoosh query and the positive index terms per field (for snippets).
+    `strict` asks films to have two of the free words or more, when there are `STRICT_WORDS` of them.
 
     Raises:
         QueryError: the query is malformed or has nothing to search for.
     """
     tree = syntax.parse_query(text)
-    compiler = _Compiler(searcher)
-    result = compiler.compile(tree)
-    if result is None:
+    compiler = _Compiler(searcher, strict)
+    found = compiler.compile(tree)
+    if found is None:
         raise QueryError("nothing to search for: the query has only stop words or punctuation", text)
-    return result, compiler.terms
+    return Compiled(find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms)
 
 
 def _snippet_texts(article: Article) -> list[tuple[str, str, str]]:
@@ -266,20 +252,83 @@ def _snippet_terms(terms: dict[str, set[str]]) -> dict[str, set[str]]:
     return merged
 
 
+
 def run_search(searcher: Any, text: str, limit: int = 10) -> Results:
     """Search with an open Whoosh searcher and copy everything out into `Results`."""
     if limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit}", text)
-    compiled, terms = compile_query(text, searcher)
-    found = searcher.search(compiled, limit=limit, collapse=sorting.FieldFacet("film"), collapse_limit=1)
-    snippet_terms = _snippet_terms(terms)
-    hits = [_hit(searcher, hit, snippet_terms) for hit in found]
-    total = max(found.estimated_length(), len(hits))
-    return Results(query=text, total=total, hits=tuple(hits))
+    compiled = compile_query(text, searcher, strict=True)
+    wanted = max(CANDIDATES, 5 * limit) if compiled.words or compiled.extra else 2 * limit
+    found = searcher.search(compiled.find, limit=wanted)
+    if len(found.top_n) < wanted:
+        relaxed = compile_query(text, searcher)
+        if relaxed.find != compiled.find:
+            compiled = relaxed
+            found = searcher.search(compiled.find, limit=wanted)
+    scores = _score(searcher, compiled, {docnum: score for score, docnum in found.top_n})
+    films: dict[str, tuple[float, int]] = {}
+    for docnum, score in scores.items():
+        film = searcher.stored_fields(docnum)["film"]
+        if film not in films or score > films[film][0]:
+            films[film] = (score, docnum)
+    best = sorted(films.values(), key=lambda item: (-item[0], item[1]))[:limit]
+    snippet_terms = _snippet_terms(compiled.terms)
+    hits = [_hit(searcher, docnum, score, snippet_terms) for score, docnum in best]
+    return Results(query=text, total=max(found.estimated_length(), len(hits)), hits=tuple(hits))
 
 
-def _hit(searcher: Any, hit: Any, terms: dict[str, set[str]]) -> Hit:
-    stored = hit.fields()
+def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[int, float]:
+    """The clause's score for each of the (sorted) candidates that it matches.
+
+    Skips through the clause's postings: Whoosh would walk them whole even with a
+    filter, and a common word has tens of thousands of postings for a hundred candidates.
+    """
+    matcher = clause.matcher(searcher)
+    scores: dict[int, float] = {}
+    for docnum in docnums:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() == docnum:
+            scores[docnum] = matcher.score()
+    return scores
+
+
+def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[int, float]:
+    """Add the short-field and common-word scores, then scale by the share of free words matched."""
+    if not found or not (compiled.words or compiled.extra):
+        return found
+    docnums = sorted(found)
+    totals = dict(found)
+    for clause in compiled.extra:
+        for docnum, score in _leaf_scores(searcher, clause, docnums).items():
+            totals[docnum] += score
+    if not compiled.words:
+        return totals
+    matched = dict.fromkeys(docnums, 0)
+    for word in compiled.words:
+        hits: set[int] = set()
+        if word.text is not None:
+            text_scores = _leaf_scores(searcher, word.text, docnums)
+            hits.update(text_scores)
+            if not word.found:
+                for docnum, score in text_scores.items():
+                    totals[docnum] += score
+        for clause in word.bonus:
+            for docnum, score in _leaf_scores(searcher, clause, docnums).items():
+                totals[docnum] += score
+                hits.add(docnum)
+        for docnum in hits:
+            matched[docnum] += 1
+    share = len(compiled.words)
+    return {d: totals[d] * (max(matched[d], 1) / share) ** ranking.COORD for d in docnums}
+
+
+def _hit(searcher: Any, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    stored = searcher.stored_fields(docnum)
     siblings = [searcher.stored_fields(n) for n in searcher.document_numbers(film=stored["film"])]
     best = max(siblings or [stored], key=lambda d: (d.get("richness", 0), d["path"] == stored["path"]))
     try:
@@ -291,7 +340,7 @@ def _hit(searcher: Any, hit: Any, terms: dict[str, set[str]]) -> Hit:
         page_title=best["page_title"],
         year=best.get("year"),
         path=best["path"],
-        score=float(hit.score or 0.0),
+        score=float(score),
         fields=fields,
         snippet=snippet,
         also=tuple(sorted(d["path"] for d in siblings if d["path"] != best["path"])),

@@ -175,14 +175,17 @@ class _Parser:
         pos = token.pos if token else len(self.query)
         return QueryError(f"{message} (position {pos + 1})", self.query, pos)
 
-    def group(self, closing: bool) -> Node:
+    def group(self, opening: _Token | None) -> Node:
+        """Clauses up to the end, or up to the ) that closes `opening`."""
         nodes: list[Node] = []
         while (token := self.peek()) is not None and token.kind != ")":
             nodes.append(self.clause())
-        if token is not None and not closing:
+        if token is not None and opening is None:
             raise self.error("unbalanced parenthesis: this ) has no (", token)
+        if token is None and opening is not None:
+            raise self.error("unbalanced parenthesis: this ( is never closed", opening)
         if not nodes:
-            raise self.error("empty parentheses" if closing else "empty query", token)
+            raise self.error("empty parentheses" if opening else "empty query", token)
         return nodes[0] if len(nodes) == 1 and not isinstance(nodes[0], Word) else Group(tuple(nodes))
 
     def clause(self) -> Node:
@@ -212,9 +215,7 @@ class _Parser:
         if token.kind in ("AND", "OR"):
             raise self.error(f"{token.kind} needs something to search for on its left", token)
         if token.kind == "(":
-            inner = self.group(closing=True)
-            if self.peek() is None:
-                raise self.error("unbalanced parenthesis: this ( is never closed", token)
+            inner = self.group(opening=token)
             self.take()
             return inner
         if token.kind == "phrase":
@@ -286,7 +287,7 @@ def parse_query(query: str) -> Node:
         raise QueryError(f"query too long ({len(query)} characters; the limit is {MAX_LENGTH})", query, MAX_LENGTH)
     query = _check_characters(query)
     parser = _Parser(query, _lex(query))
-    tree = parser.group(closing=False)
+    tree = parser.group(opening=None)
     if not _positive(tree):
         raise QueryError("the query only excludes; add something to search for", query, 0)
     return tree

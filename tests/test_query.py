@@ -132,5 +132,6 @@ def test_limit_must_be_positive(small_index):
 
 
 def test_only_stop_words_still_search_titles():
-    query, terms = compile_query("the")
-    assert terms["title"] == {"the"}
+    compiled = compile_query("the")
+    assert compiled.terms["title"] == {"the"}
+    assert "title:the" in str(compiled.find)

@@ -1,0 +1,146 @@
+"""Measure and tune ranking on the judged query set (a development tool, not part of the package).
+
+    python tests/relevance/tune.py report --index /tmp/ix_eval [--split tune|heldout] [--json OUT]
+    python tests/relevance/tune.py tune --index /tmp/ix_eval [--rounds 2] [--kind known-item ...]
+
+`report` prints filmsearch against the FTS5 baseline per kind (a Markdown table). `tune` runs a
+coordinate search over the knobs in `searcher/ranking.py` on the **tune** split only: each knob
+in turn is tried at every value of its grid, the others held, and kept at the best; repeated for
+`--rounds`. The knobs are module globals read at query time, so nothing is rebuilt (the BM25
+parameters need a fresh searcher, which `apply` arranges by closing the index). The objective is
+the mean over kinds of nDCG@10, so that each kind weighs the same whatever its query count.
+
+The FTS5 baseline is built once over the index's articles and kept at --baseline-db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from searcher import Index, ranking
+from searcher.baseline import Fts5Baseline
+from searcher.evaluate import EvalReport, Metrics, build_baseline, evaluate
+
+HERE = Path(__file__).resolve().parent
+QUERIES = HERE / "queries.jsonl"
+
+#: Knob -> values tried. "A.b" names key b of dict A in `ranking`.
+GRID: dict[str, list[float]] = {
+    "K1": [0.6, 0.9, 1.2, 1.6, 2.0],
+    "FIELD_B.text": [0.3, 0.5, 0.65, 0.75, 0.85, 0.95],
+    "BONUS.title": [0.0, 0.5, 1.0, 2.0, 3.0],
+    "BONUS.person": [0.0, 0.5, 1.0, 2.0, 3.0],
+    "BONUS.characters": [0.0, 0.25, 0.5, 1.0],
+    "FIELD_B.title": [0.0, 0.2, 0.4, 0.7],
+    "FIELD_B.person": [0.0, 0.2, 0.4],
+    "FIELD_B.characters": [0.0, 0.3, 0.6],
+    "COORD": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
+    "COMMON": [0.03, 0.05, 0.08, 0.12, 0.2, 1.0],
+}
+
+
+def get(knob: str) -> float:
+    if "." in knob:
+        name, key = knob.split(".")
+        return float(getattr(ranking, name).get(key, ranking.DEFAULT_B if name == "FIELD_B" else 0.0))
+    return float(getattr(ranking, knob))
+
+
+def apply(index: Index, config: dict[str, float]) -> None:
+    """Set knobs in `ranking` and drop the cached searcher (it holds the BM25 weighting)."""
+    for knob, value in config.items():
+        if "." in knob:
+            name, key = knob.split(".")
+            getattr(ranking, name)[key] = value
+        else:
+            setattr(ranking, knob, value)
+    index.close()
+
+
+def objective(report: EvalReport) -> float:
+    kinds = [g for g in report.groups if g.kind != "all"]
+    return sum(g.filmsearch.ndcg for g in kinds) / len(kinds)
+
+
+def table(report: EvalReport) -> str:
+    names = Metrics.names(report.limit)
+    lines = [f"| kind | n | engine | {' | '.join(names)} |", "|---|---|---|" + "---|" * len(names)]
+    for kind, n, engine, *values in report.rows():
+        lines.append(f"| {kind} | {n} | {engine} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+    return "\n".join(lines)
+
+
+def open_baseline(index: Index, path: Path) -> Fts5Baseline:
+    if path.exists():
+        return Fts5Baseline.open(path)
+    started = time.perf_counter()
+    baseline = build_baseline(index, path)
+    print(f"built the FTS5 baseline in {time.perf_counter() - started:.0f} s: {path}", file=sys.stderr)
+    return baseline
+
+
+def report_command(args: argparse.Namespace) -> None:
+    index = Index(args.index, create=False)
+    with open_baseline(index, args.baseline_db) as baseline:
+        report = evaluate(index, args.queries, split=args.split, kinds=args.kind, baseline=baseline)
+    print(f"split {args.split or 'all'}: filmsearch {report.seconds:.1f} s, fts5 {report.baseline_seconds:.1f} s, "
+          f"objective {objective(report):.4f}")
+    print(table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def tune_command(args: argparse.Namespace) -> None:
+    index = Index(args.index, create=False)
+    knobs = args.knob or list(GRID)
+
+    def score(config: dict[str, float]) -> float:
+        apply(index, config)
+        return objective(evaluate(index, args.queries, split="tune", kinds=args.kind))
+
+    best = {knob: get(knob) for knob in GRID}
+    best_score = score(best)
+    print(f"start {best_score:.4f} {json.dumps(best)}", flush=True)
+    for round_ in range(args.rounds):
+        improved = False
+        for knob in knobs:
+            for value in GRID[knob]:
+                if value == best[knob]:
+                    continue
+                trial = {**best, knob: value}
+                result = score(trial)
+                print(f"  r{round_} {knob}={value}: {result:.4f}", flush=True)
+                if result > best_score + 1e-4:
+                    best, best_score, improved = trial, result, True
+            print(f"r{round_} {knob} -> {best[knob]}  ({best_score:.4f})", flush=True)
+        if not improved:
+            break
+    apply(index, best)
+    print(f"best {best_score:.4f} {json.dumps(best)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("report", "tune"):
+        p = sub.add_parser(name)
+        p.add_argument("--index", type=Path, required=True)
+        p.add_argument("--queries", type=Path, default=QUERIES)
+        p.add_argument("--kind", action="append", help="only this kind (repeatable)")
+        if name == "report":
+            p.add_argument("--split", choices=("tune", "heldout"))
+            p.add_argument("--json", help="also write the report here")
+            p.add_argument("--baseline-db", type=Path, default=Path("/tmp/filmsearch_fts5_eval.db"))
+        else:
+            p.add_argument("--rounds", type=int, default=2)
+            p.add_argument("--knob", action="append", choices=list(GRID), help="only this knob (repeatable)")
+    args = parser.parse_args(argv)
+    {"report": report_command, "tune": tune_command}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
