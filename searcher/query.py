@@ -25,7 +25,7 @@ from typing import Any
 from whoosh import query as wq
 
 from . import ranking, syntax
-from .analysis import analyze, fold
+from .analysis import analyze, fold, terms
 from .article import Article, read_article
 from .errors import ArticleError, QueryError
 from .hits import Hit, Results
@@ -59,6 +59,7 @@ class Compiled:
     words: tuple[FreeWord, ...] = ()
     extra: tuple[wq.Query, ...] = ()
     terms: dict[str, set[str]] = field(default_factory=dict)
+    title: tuple[str, ...] = ()
 
 
 def _sequence(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query | None:
@@ -85,6 +86,7 @@ class _Compiler:
         self.terms: dict[str, set[str]] = defaultdict(set)
         self.words: list[FreeWord] = []
         self.extra: list[wq.Query] = []
+        self.title: list[str] = []
 
     def note(self, fieldname: str, found: Iterable[str], negated: bool) -> None:
         if not negated:
@@ -124,6 +126,8 @@ class _Compiler:
         prose = [t.text for t in analyze(text, "prose")]
         for name in PROSE_FIELDS:
             self.note(name, prose, negated)
+        if not negated:
+            self.title.extend(t.text for t in analyze(text, "title"))
         bonuses = []
         for name, boost in ranking.BONUS.items():
             found = [t.text for t in analyze(text, KIND[name])]
@@ -226,7 +230,10 @@ def compile_query(text: str, searcher: Any = None, strict: bool = False) -> Comp
     found = compiler.compile(tree)
     if found is None:
         raise QueryError("nothing to search for: the query has only stop words or punctuation", text)
-    return Compiled(find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms)
+    return Compiled(
+        find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms,
+        title=tuple(compiler.title),
+    )
 
 
 def _snippet_texts(article: Article) -> list[tuple[str, str, str]]:
@@ -268,7 +275,11 @@ def run_search(searcher: Any, text: str, limit: int = 10) -> Results:
     scores = _score(searcher, compiled, {docnum: score for score, docnum in found.top_n})
     films: dict[str, tuple[float, int]] = {}
     for docnum, score in scores.items():
-        film = searcher.stored_fields(docnum)["film"]
+        stored = searcher.stored_fields(docnum)
+        film = stored["film"]
+        if compiled.title and tuple(terms(stored.get("title") or "", "title")) == compiled.title:
+            # The query is the film's title, word for word: what someone typing a title wants first.
+            score *= 1 + ranking.TITLE_EXACT
         if film not in films or score > films[film][0]:
             films[film] = (score, docnum)
     best = sorted(films.values(), key=lambda item: (-item[0], item[1]))[:limit]
