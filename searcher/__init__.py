@@ -29,11 +29,12 @@ from .hits import Correction, Hit, Results, Snippet
 
 if TYPE_CHECKING:
     from .index import Index
-    from .indexer import IndexReport, Skipped
+    from .indexer import IndexReport, IndexStatus, Skipped
 
 __all__ = [
     "Index",
     "IndexReport",
+    "IndexStatus",
     "Skipped",
     "Results",
     "Hit",
@@ -55,7 +56,7 @@ __all__ = [
     "SourceMissingError",
 ]
 
-_LAZY = {"Index": "index", "IndexReport": "indexer", "Skipped": "indexer"}
+_LAZY = {"Index": "index", "IndexReport": "indexer", "IndexStatus": "indexer", "Skipped": "indexer"}
 
 
 def __getattr__(name: str) -> Any:

@@ -163,10 +163,17 @@ def search_command(
             _render(results)
 
 
+ReportOption = Annotated[
+    Optional[Path], typer.Option("--report", help="Write skipped files and warnings to FILE as JSON lines.",
+                                 show_default=False, dir_okay=False)
+]
+
+
 @app.command("index")
 def index_command(
     paths: Annotated[
-        Optional[list[Path]], typer.Argument(help="Article files and folders (*.txt, recursively). Default: seeds/.")
+        Optional[list[Path]],
+        typer.Argument(help="Article files and folders (*.txt, recursively). Default: the ones indexed before, else seeds/."),
     ] = None,
     index: IndexOption = None,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch instead of applying the difference.")] = False,
@@ -175,14 +182,23 @@ def index_command(
     ] = True,
     wait: WaitOption = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    report_file: ReportOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Build or update the index from article files: new articles are added, changed ones replaced, gone ones removed."""
+    """Build or update the index: new articles are added, changed ones replaced, gone ones removed.
+
+    Exit status: 0 when the index is up to date (even if files were skipped), 1 when it could
+    not be updated (locked, untrusted or damaged index), 2 for a PATH that does not exist.
+    """
     from .index import Index
 
     with _errors():
         idx = Index(_index_path(index), create=False)
-        report = idx.sync(paths or [DEFAULT_SEEDS], full=full, prune=prune, wait=wait)
+        sources = paths or [Path(r) for r in idx.roots] or [DEFAULT_SEEDS]
+        with _progress_bar(enabled=not quiet and not json_) as progress:
+            report = idx.sync(sources, full=full, prune=prune, wait=wait, progress=progress)
+        if report_file is not None:
+            _write_report(report_file, report)
         if json_:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
             return
@@ -191,14 +207,104 @@ def index_command(
             typer.echo(_summary(report, idx.path), err=True)
 
 
+@contextmanager
+def _progress_bar(enabled: bool, console: Any = None) -> Iterator[Any]:
+    """A progress callback drawing a rich bar on stderr, or None when stderr is not a terminal."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed or 0:,.0f} articles/s", style="progress.data.speed")
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def update(done: int, total: int) -> None:
+            # After the last article, Whoosh still writes its segment (a while, for a full build).
+            bar.update(task, completed=done, total=total, description="writing" if done >= total else "indexing")
+
+        yield update
+
+
+def _write_report(file: Path, report: IndexReport) -> None:
+    with open(file, "w", encoding="utf-8") as out:
+        for skipped in report.skipped:
+            out.write(json.dumps({"kind": "skipped", **skipped.to_dict()}, ensure_ascii=False) + "\n")
+        for warning in report.warnings:
+            out.write(json.dumps({"kind": "warning", "message": warning}, ensure_ascii=False) + "\n")
+
+
 def _summary(report: IndexReport, path: Path) -> str:
+    skipped = f"{len(report.skipped):,} skipped"
     if not report.full and not report.changed:
-        return f"filmsearch: {path} is up to date ({report.articles} articles, {len(report.skipped)} skipped, {report.seconds:.1f}s)"
-    kind = "built" if report.full else "updated"
+        touched = f", {report.refreshed:,} touched files re-stored" if report.refreshed else ""
+        return (f"filmsearch: {path} is up to date, nothing to index ({report.articles:,} articles, "
+                f"{skipped}{touched}, {report.seconds:.1f}s)")
+    if report.full:
+        return f"filmsearch: built {path}: {report.added:,} added, {skipped} in {report.seconds:.1f}s"
     return (
-        f"filmsearch: {kind} {path}: {report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{len(report.skipped)} skipped; {report.articles} articles ({report.seconds:.1f}s)"
+        f"filmsearch: updated {path}: {report.added:,} added, {report.updated:,} updated, {report.removed:,} removed, "
+        f"{skipped} in {report.seconds:.1f}s; {report.articles:,} articles"
     )
+
+
+@app.command("remove")
+def remove_command(
+    paths: Annotated[list[Path], typer.Argument(help="Indexed files or folders (they may be gone already).")],
+    index: IndexOption = None,
+    wait: WaitOption = 0.0,
+) -> None:
+    """Remove the articles at or under PATHS from the index. A file still inside an indexed folder
+    comes back at the next `filmsearch index` of that folder."""
+    from .index import Index
+
+    with _errors():
+        idx = Index(_index_path(index), create=False)
+        count = idx.remove(paths, wait=wait)
+        shown = ", ".join(str(p) for p in paths)
+        if count:
+            typer.echo(f"filmsearch: removed {count:,} article(s) under {shown} from {idx.path}", err=True)
+        else:
+            typer.echo(f"filmsearch: nothing indexed under {shown}; {idx.path} unchanged", err=True)
+
+
+@app.command("status")
+def status_command(index: IndexOption = None, json_: JsonOption = False) -> None:
+    """Show the index: articles, distinct names, size, last update, and how many files under the
+    indexed folders are new, changed or gone (nothing is changed)."""
+    from .index import Index
+
+    with _errors():
+        idx = Index(_index_path(index), create=False)
+        status = idx.status()
+        if json_:
+            typer.echo(json.dumps(status.to_dict(), indent=1))
+            return
+        from rich.filesize import decimal
+
+        pending = status.new + status.changed + status.gone
+        rows = [
+            ("index", str(idx.path)),
+            ("articles", f"{status.articles:,}"),
+            ("names", "unknown" if status.names is None else f"{status.names:,}"),
+            ("size", decimal(status.size_bytes)),
+            ("updated", status.updated),
+            ("files", f"{status.new:,} new, {status.changed:,} changed, {status.gone:,} gone"
+                      + (" (run `filmsearch index` to apply)" if pending else " (up to date)")),
+        ]
+        for label, value in rows:
+            typer.echo(f"{label:<9} {value}")
 
 
 def main(argv: list[str] | None = None) -> Any:

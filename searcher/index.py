@@ -14,7 +14,7 @@ from typing import Any
 from . import indexer
 from .errors import IndexMissingError
 from .hits import Results
-from .indexer import IndexReport, Progress
+from .indexer import IndexReport, IndexStatus, Progress
 from .query import run_search
 from .ranking import weighting
 from .store import IndexFolder
@@ -33,6 +33,11 @@ class Index:
     Opening a new or empty folder creates an empty index there; a folder that
     filmsearch did not make is refused (`UntrustedIndexError`), since Whoosh
     indexes are pickled and opening one can run code.
+
+    Searching is safe while another process updates or rebuilds the index: each
+    search uses the newest commit when it starts, whose files stay on disk for a
+    while after a writer replaces them (`store.RETAIN_SECONDS`). Writers take the
+    folder's lock; `wait` is how long to wait for another writer.
 
     Args:
         path: the index folder.
@@ -64,7 +69,11 @@ class Index:
         wait: float = 0.0,
         progress: Progress | None = None,
     ) -> IndexReport:
-        """Make the index match the article files under `paths`: add new, replace changed, drop gone."""
+        """Make the index match the article files under `paths`: add new, replace changed, drop gone.
+
+        The paths become the index's roots (`roots`, `status`). Safe to kill at any moment:
+        the index keeps its old or gets its new content, and the next call finishes the job.
+        """
         return indexer.sync(self.folder, paths, full=full, prune=prune, wait=wait, progress=progress)
 
     def add(
@@ -74,8 +83,24 @@ class Index:
         return self.sync(paths, prune=False, wait=wait, progress=progress)
 
     def remove(self, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0) -> int:
-        """Remove the articles at or under `paths`; returns how many."""
+        """Remove the articles at or under `paths` (the files may be gone); returns how many.
+
+        A file still inside an indexed folder comes back at the next `sync` of that folder.
+        """
         return indexer.remove(self.folder, paths, wait=wait)
+
+    def status(self) -> IndexStatus:
+        """Articles, distinct names, size, last update, and files new, changed or gone under the roots.
+
+        Reads only: takes no lock and writes nothing.
+        """
+        return indexer.status(self.folder)
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """The files and folders indexed so far (absolute paths), as `sync` recorded them."""
+        pointer = self.folder.pointer()
+        return pointer.roots if pointer else ()
 
     def search(self, query: str, limit: int = 10) -> Results:
         """Search; see the README for the query syntax.

@@ -1,40 +1,77 @@
-"""Article files -> the index: full rebuilds and incremental updates.
+"""Article files -> the index: full rebuilds, incremental updates, and what would change.
 
 `sync` compares the files under the given paths with what the index holds (path,
 size and mtime; a content hash only where those changed) and applies exactly the
 difference. A full rebuild (or the first build) is written into a new generation
 folder and published atomically (`store.IndexFolder.publish`); an incremental
-update goes through Whoosh's own commit. Bad files are reported and skipped: one
-malformed article never stops a build.
+update goes through Whoosh's own commit, whose table of contents is renamed into
+place last. A process killed at any moment therefore leaves the old or the new
+state, and the next `sync` finds the rest of the difference again. Bad files are
+reported and skipped: one malformed article never stops a build.
+
+Files a commit replaces (the previous table of contents, segments merged away) are
+not deleted by Whoosh at commit (`_RetainingStorage`): a reader that opened the
+previous commit opens some files lazily and would fail. The next write deletes them
+once they have been replaced for `store.RETAIN_SECONDS` (`_clean_generation`).
+
+Whoosh keeps deleted documents in their segment until it is merged; `_merge_policy`
+rewrites any segment with more than `MAX_DELETED_SHARE` of its documents deleted,
+so an index updated forever stays within about 1/(1 - 0.2) of its live size.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import shutil
+import signal
+import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL
 
 from .analysis import NAME_SEPARATOR, fold, terms
 from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
-from .errors import ArticleError, SourceMissingError
+from .errors import ArticleError, IndexMissingError, SourceMissingError
 from .names import name_key
 from .schema import CATCH_ALL, PROSE_FIELDS, fingerprint, make_schema
-from .store import IndexFolder
+from . import store
+from .store import IndexFolder, merge_roots
 
-__all__ = ["IndexReport", "Skipped", "find_files", "sync", "remove", "film_key", "document", "open_whoosh"]
+__all__ = [
+    "IndexReport", "IndexStatus", "Skipped", "Progress", "find_files", "sync", "remove", "status",
+    "film_key", "document", "open_whoosh", "MAX_DELETED_SHARE",
+]
 
 #: Called with (files done, files to do) while indexing.
 Progress = Callable[[int, int], None]
 
 #: Whoosh's multiprocessing writer pays off only for large builds.
 _MP_THRESHOLD = 5000
+
+#: A segment with more than this share of its documents deleted is rewritten at the next commit.
+MAX_DELETED_SHARE = 0.2
+
+_TOC = "_MAIN_{}.toc"
+
+
+def _crash_point(name: str) -> None:
+    """Test hook (tests/test_crash.py): `FILMSEARCH_CRASH_AT=name` dies here as if killed with -9.
+
+    Points: rebuild-adding, rebuild-committed, rebuild-published, update-adding, update-committed.
+    """
+    if os.environ.get("FILMSEARCH_CRASH_AT") == name:
+        os._exit(9)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,12 +92,14 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IndexReport:
-    """What one `sync` did. `warnings` are files indexed despite a problem."""
+    """What one `sync` did. `warnings` are files indexed despite a problem; `refreshed` counts
+    files whose mtime changed but not their content (re-stored so the next run skips them)."""
 
     added: int = 0
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    refreshed: int = 0
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[str, ...] = ()
     full: bool = False
@@ -74,15 +113,40 @@ class IndexReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed,
-            "unchanged": self.unchanged, "skipped": [s.to_dict() for s in self.skipped],
+            "unchanged": self.unchanged, "refreshed": self.refreshed, "skipped": [s.to_dict() for s in self.skipped],
             "warnings": list(self.warnings), "full": self.full,
             "seconds": round(self.seconds, 3), "articles": self.articles,
         }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexStatus:
+    """An index and how far its folders have moved on (`new`, `changed`, `gone` files); `updated` is ISO 8601 UTC."""
+
+    articles: int
+    names: int | None
+    size_bytes: int
+    updated: str
+    new: int
+    changed: int
+    gone: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"articles": self.articles, "names": self.names, "size_bytes": self.size_bytes,
+                "updated": self.updated, "new": self.new, "changed": self.changed, "gone": self.gone}
+
+
 def film_key(page_title: str) -> str:
     """Articles with the same page title (folded) are one film."""
     return " ".join(fold(page_title).split())
+
+
+#: A file as found on disk: absolute path -> (size, mtime).
+_Found = dict[str, tuple[int, float]]
+
+
+def _absolute(path: str | os.PathLike[str]) -> str:
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -91,19 +155,26 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     Raises:
         SourceMissingError: a path does not exist.
     """
-    found: set[Path] = set()
+    return [Path(p) for p in sorted(_scan(paths))]
+
+
+def _scan(paths: Iterable[str | os.PathLike[str]]) -> _Found:
+    """`find_files` with each file's size and mtime, as plain strings: on 87,000 files,
+    `Path` objects and their comparisons cost more than the walk itself."""
+    found: _Found = {}
     for raw in paths:
-        path = Path(raw).expanduser().absolute()
-        if path.is_file():
-            found.add(path)
-        elif path.is_dir():
-            found.update(_walk(path))
+        path = _absolute(raw)
+        if os.path.isfile(path):
+            stat = os.stat(path)
+            found[path] = (stat.st_size, stat.st_mtime)
+        elif os.path.isdir(path):
+            _walk(path, found)
         else:
             raise SourceMissingError(f"no such file or folder: {raw}")
-    return sorted(found)
+    return found
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: str, found: _Found) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -111,10 +182,14 @@ def _walk(folder: Path) -> Iterator[Path]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif entry.name.endswith(".txt") and entry.is_file():
-            yield Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _walk(entry.path, found)
+            elif entry.name.endswith(".txt") and entry.is_file():
+                stat = entry.stat()
+                found[entry.path] = (stat.st_size, stat.st_mtime)
+        except OSError:
+            continue
 
 
 def _names(values: Iterable[str]) -> str | None:
@@ -175,12 +250,84 @@ def _credits(article: Article) -> tuple[tuple[str, str, str | None], ...]:
     return acting + crew
 
 
-def open_whoosh(folder: IndexFolder) -> whoosh_index.Index:
-    """The current generation's Whoosh index, after the trust and schema checks."""
-    return whoosh_index.open_dir(str(folder.current(fingerprint())))
+# -- opening Whoosh -------------------------------------------------------------
 
 
-def _read(path: Path) -> tuple[bytes, int]:
+class _RetainingStorage(FileStorage):
+    """A writer's storage that leaves replaced files in place for readers (see the module docstring)."""
+
+    def delete_file(self, name: str) -> None:
+        pass
+
+
+#: What Whoosh raises on a damaged table of contents (it has no common root for them).
+_DAMAGE = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, pickle.UnpicklingError, struct.error)
+
+
+def open_whoosh(folder: IndexFolder, *, writing: bool = False) -> whoosh_index.Index:
+    """The current generation's Whoosh index, after the trust and schema checks.
+
+    Raises:
+        IndexMissingError: no index, or one Whoosh cannot open (damaged).
+    """
+    path = folder.current(fingerprint())
+    try:
+        return (_RetainingStorage if writing else FileStorage)(str(path)).open_index()
+    except _DAMAGE as error:
+        raise IndexMissingError(
+            f"index {folder.path} is damaged ({type(error).__name__}: {error}); "
+            f"rebuild it with: filmsearch index --full --index {folder.path}"
+        ) from None
+
+
+def _clean_generation(path: Path) -> None:
+    """Delete what no reader of a generation can need: files of commits replaced more than
+    `RETAIN_SECONDS` ago, and what killed writers left (segments no commit names, temporary files).
+
+    Only call with the write lock held.
+    """
+    tocs = sorted((int(n[6:-4]), n) for n in os.listdir(path) if n.startswith("_MAIN_") and n.endswith(".toc")
+                  and n[6:-4].isdigit())
+    if not tocs:
+        return
+    storage = FileStorage(str(path))
+    keep: set[str] = set()
+    segments: set[str] = set()
+    now = time.time()
+    for i, (gen, name) in enumerate(tocs):
+        successor = tocs[i + 1][1] if i + 1 < len(tocs) else None
+        if successor is not None and now - os.path.getmtime(path / successor) >= store.RETAIN_SECONDS:
+            continue
+        keep.add(name)
+        segments.update(s.segment_id() for s in whoosh_index.TOC.read(storage, "MAIN", gen=gen).segments)
+    for name in os.listdir(path):
+        if name in keep or name.split(".", 1)[0] in segments:
+            continue
+        target = path / name
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+
+
+def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's MERGE_SMALL, and a rewrite of every segment with too many deleted documents."""
+    kept = []
+    for segment in MERGE_SMALL(writer, segments):
+        total = segment.doc_count_all()
+        if total and segment.deleted_count() / total > MAX_DELETED_SHARE:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
+
+
+# -- reading and comparing files --------------------------------------------------
+
+
+def _read(path: str) -> tuple[bytes, int]:
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         return handle.read(MAX_BYTES + 1), size
@@ -197,16 +344,16 @@ class _Batch:
         self.skipped: list[Skipped] = []
         self.warnings: list[str] = []
 
-    def load(self, path: Path, stat: os.stat_result | None = None) -> tuple[str, bytes, int, float] | None:
+    def load(self, path: str) -> tuple[str, bytes, int, float] | None:
         try:
-            stat = stat or path.stat()
+            stat = os.stat(path)
             data, size = _read(path)
         except OSError as error:
             self.skipped.append(Skipped(path=str(path), line=None, reason=f"cannot read: {error.strerror or error}"))
             return None
         return _digest(data), data, size, stat.st_mtime
 
-    def parse(self, path: Path, data: bytes, size: int) -> Article | None:
+    def parse(self, path: str, data: bytes, size: int) -> Article | None:
         try:
             article = decode_article(data, path=str(path), size=size)
         except ArticleError as error:
@@ -216,13 +363,45 @@ class _Batch:
         return article
 
 
-def _known(ix: whoosh_index.Index) -> dict[str, tuple[int, float, str]]:
+#: What the index holds of a file: size, mtime, content hash.
+_Known = dict[str, tuple[int, float, str]]
+
+
+def _known(ix: whoosh_index.Index) -> _Known:
     with ix.reader() as reader:
         return {d["path"]: (d.get("size"), d.get("mtime"), d.get("hash")) for d in reader.all_stored_fields()}
 
 
-def _under(path: str, roots: list[Path]) -> bool:
-    return any(path == str(root) or path.startswith(str(root) + os.sep) for root in roots)
+def _under(path: str, roots: Iterable[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Files compared with the index by size and mtime only."""
+
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: int
+    gone: tuple[str, ...]
+
+
+def _plan(found: _Found, known: _Known, roots: Iterable[str]) -> _Plan:
+    new, changed, unchanged = [], [], 0
+    for path, stat in found.items():
+        old = known.get(path)
+        if old is None:
+            new.append(path)
+        elif stat == old[:2]:
+            unchanged += 1
+        else:
+            changed.append(path)
+    roots = list(roots)
+    gone = tuple(p for p in known if p not in found and _under(p, roots))
+    return _Plan(new=tuple(new), changed=tuple(changed), unchanged=unchanged, gone=gone)
+
+
+# -- writing ---------------------------------------------------------------------
 
 
 def sync(
@@ -236,92 +415,145 @@ def sync(
 ) -> IndexReport:
     """Bring the index in `folder` up to date with the article files under `paths`.
 
+    The paths are recorded as the index's roots (see `status`).
+
     Args:
         full: rebuild from scratch into a new generation instead of applying the difference.
         prune: remove indexed articles under `paths` whose files are gone.
         wait: seconds to wait for another writer to finish.
         progress: called with (done, total) as files are indexed.
+
+    Raises:
+        SourceMissingError: a path does not exist.
+        IndexLockedError: another process still writes after `wait` seconds.
+        IndexSchemaError: the index needs `full=True` (built by another schema).
     """
     started = time.perf_counter()
-    roots = [Path(p).expanduser().absolute() for p in paths]
-    files = find_files(roots)
+    roots = [_absolute(p) for p in paths]
+    found = _scan(roots)
     batch = _Batch()
     with folder.locked(wait=wait):
+        folder.collect()
         pointer = folder.pointer()
         if full or pointer is None:
-            added = _rebuild(folder, files, batch, progress)
+            added = _rebuild(folder, sorted(found), batch, progress, merge_roots((), roots))
             return IndexReport(added=added, skipped=tuple(batch.skipped), warnings=tuple(batch.warnings),
                                full=True, seconds=time.perf_counter() - started, articles=added)
-        ix = open_whoosh(folder)
+        _clean_generation(folder.current(fingerprint()))
+        ix = open_whoosh(folder, writing=True)
         known = _known(ix)
-        todo: list[tuple[Path, bool]] = []
-        unchanged = 0
-        for path in files:
-            key = str(path)
-            old = known.get(key)
-            if old is not None:
-                try:
-                    stat = path.stat()
-                except OSError:
-                    stat = None
-                if stat is not None and (stat.st_size, stat.st_mtime) == old[:2]:
-                    unchanged += 1
-                    continue
-            todo.append((path, old is not None))
-        present = {str(p) for p in files}
-        gone = [p for p in known if p not in present and _under(p, roots)] if prune else []
-        added = updated = 0
-        if todo or gone:
-            writer = ix.writer(compound=False)
-            try:
-                for path_str in gone:
-                    writer.delete_by_term("path", path_str)
-                for done, (path, existed) in enumerate(todo, 1):
-                    loaded = batch.load(path)
-                    if loaded is None:
-                        if existed:
-                            writer.delete_by_term("path", str(path))
-                            gone.append(str(path))
-                        continue
-                    digest, data, size, mtime = loaded
-                    if existed and known[str(path)][2] == digest:
-                        unchanged += 1
-                        article = batch.parse(path, data, size)
+        plan = _plan(found, known, roots if prune else ())
+        todo = sorted(plan.changed + plan.new)
+        counts: Counter[str] = Counter()
+        writer = None
+        try:
+            for path in plan.gone:
+                writer = writer or ix.writer(compound=False)
+                writer.delete_by_term("path", path)
+            for done, path in enumerate(todo, 1):
+                outcome, doc = _prepare(batch, path, known.get(path))
+                counts[outcome] += 1
+                if doc is not None or outcome == "removed":
+                    writer = writer or ix.writer(compound=False)
+                    if doc is not None:
+                        writer.update_document(**doc)
                     else:
-                        article = batch.parse(path, data, size)
-                        if article is None:
-                            if existed:
-                                writer.delete_by_term("path", str(path))
-                                gone.append(str(path))
-                            continue
-                        if existed:
-                            updated += 1
-                        else:
-                            added += 1
-                    if article is not None:
-                        writer.update_document(**document(article, path=str(path), digest=digest, size=size, mtime=mtime))
-                    if progress:
-                        progress(done, len(todo))
-                writer.commit()
-            except BaseException:
+                        writer.delete_by_term("path", path)
+                if progress:
+                    progress(done, len(todo))
+                if done == len(todo) // 2 + 1:
+                    _crash_point("update-adding")
+            if writer is not None:
+                writer.commit(mergetype=_merge_policy)
+        except BaseException:
+            if writer is not None and not writer.is_closed:
                 writer.cancel()
-                raise
-            folder.touch(fingerprint())
+            raise
+        new_roots = merge_roots(pointer.roots, roots)
+        if writer is not None or new_roots != pointer.roots:
+            _crash_point("update-committed")
+            folder.touch(fingerprint(), new_roots)
         with ix.reader() as reader:
             total = reader.doc_count()
-        return IndexReport(added=added, updated=updated, removed=len(gone), unchanged=unchanged,
+        return IndexReport(added=counts["added"], updated=counts["updated"], removed=len(plan.gone) + counts["removed"],
+                           unchanged=plan.unchanged + counts["refreshed"], refreshed=counts["refreshed"],
                            skipped=tuple(batch.skipped), warnings=tuple(batch.warnings),
                            seconds=time.perf_counter() - started, articles=total)
 
 
-def _rebuild(folder: IndexFolder, files: list[Path], batch: _Batch, progress: Progress | None) -> int:
+def _prepare(batch: _Batch, path: str, old: tuple[int, float, str] | None) -> tuple[str, dict[str, Any] | None]:
+    """What to do with one new or changed file: (outcome, document to write or None).
+
+    A file whose content hash is unchanged ("refreshed") is written again all the same:
+    Whoosh cannot update a stored mtime in place, and an unchanged mtime would have it
+    hashed again on every run.
+    """
+    loaded = batch.load(path)
+    if loaded is None:
+        return ("removed" if old else "skipped"), None
+    digest, data, size, mtime = loaded
+    article = batch.parse(path, data, size)
+    if article is None:
+        return ("removed" if old else "skipped"), None
+    doc = document(article, path=path, digest=digest, size=size, mtime=mtime)
+    if old is None:
+        return "added", doc
+    return ("refreshed" if old[2] == digest else "updated"), doc
+
+
+#: While a multi-process build runs, our pid: its forked workers die with us (`_worker_guard`).
+_PARENT = 0
+_LIBC: Any = None
+
+
+def _worker_guard() -> None:
+    """In a forked Whoosh indexing worker: die when the parent dies, leave Ctrl-C to the parent.
+
+    Whoosh's workers wait on a queue forever: without this, killing a build leaves them running.
+    """
+    if not _PARENT:
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != _PARENT:
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_worker_guard)
+
+
+def _full_writer(ix: whoosh_index.Index, count: int) -> Any:
+    global _PARENT, _LIBC
+    procs = min(os.cpu_count() or 1, 4)
+    if count < _MP_THRESHOLD or procs < 2:
+        return ix.writer(limitmb=256, compound=False)
+    try:
+        import ctypes
+
+        _LIBC = ctypes.CDLL(None)
+        _LIBC.prctl  # noqa: B018 (Linux only; elsewhere workers are merely stopped on errors)
+    except (OSError, AttributeError):
+        _LIBC = None
+    _PARENT = os.getpid()
+    return ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
+
+
+def _abandon(writer: Any) -> None:
+    for task in getattr(writer, "tasks", ()):  # MpWriter's workers would wait for work forever
+        task.terminate()
+        task.join(1)
+    if not writer.is_closed:
+        writer.cancel()
+
+
+def _rebuild(folder: IndexFolder, files: list[str], batch: _Batch, progress: Progress | None,
+             roots: tuple[str, ...]) -> int:
+    global _PARENT
     generation = folder.new_generation()
     try:
         ix = whoosh_index.create_in(str(generation), make_schema())
-        if len(files) >= _MP_THRESHOLD and (os.cpu_count() or 1) > 1:
-            writer = ix.writer(procs=min(os.cpu_count() or 1, 4), multisegment=True, limitmb=256, compound=False)
-        else:
-            writer = ix.writer(limitmb=256, compound=False)
+        writer = _full_writer(ix, len(files))
         added = 0
         try:
             for done, path in enumerate(files, 1):
@@ -330,43 +562,83 @@ def _rebuild(folder: IndexFolder, files: list[Path], batch: _Batch, progress: Pr
                     digest, data, size, mtime = loaded
                     article = batch.parse(path, data, size)
                     if article is not None:
-                        writer.add_document(**document(article, path=str(path), digest=digest, size=size, mtime=mtime))
+                        writer.add_document(**document(article, path=path, digest=digest, size=size, mtime=mtime))
                         added += 1
                 if progress:
                     progress(done, len(files))
+                if done == len(files) // 2 + 1:
+                    _crash_point("rebuild-adding")
             writer.commit()
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
-        folder.publish(generation, fingerprint())
+        finally:
+            _PARENT = 0
+        _crash_point("rebuild-committed")
     except BaseException:
-        folder.collect(keep=_live(folder))
+        shutil.rmtree(generation, ignore_errors=True)
         raise
+    folder.publish(generation, fingerprint(), roots)
+    _crash_point("rebuild-published")
     return added
 
 
-def _live(folder: IndexFolder) -> set[str]:
-    pointer = folder.pointer()
-    return {pointer.generation} if pointer else set()
-
-
 def remove(folder: IndexFolder, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0) -> int:
-    """Remove the articles at (or under) `paths` from the index, whether or not the files still exist."""
-    roots = [Path(p).expanduser().absolute() for p in paths]
+    """Remove the articles at (or under) `paths` from the index, whether or not the files still exist.
+
+    A removed path that is (or holds) a recorded root stops being one.
+    """
+    roots = [_absolute(p) for p in paths]
     with folder.locked(wait=wait):
-        ix = open_whoosh(folder)
+        folder.collect()
+        _clean_generation(folder.current(fingerprint()))
+        pointer = folder.pointer()
+        assert pointer is not None  # current() raised otherwise
+        ix = open_whoosh(folder, writing=True)
         doomed = [p for p in _known(ix) if _under(p, roots)]
         if doomed:
             writer = ix.writer(compound=False)
             try:
                 for path in doomed:
                     writer.delete_by_term("path", path)
-                writer.commit()
+                writer.commit(mergetype=_merge_policy)
             except BaseException:
-                writer.cancel()
+                if not writer.is_closed:
+                    writer.cancel()
                 raise
-            folder.touch(fingerprint())
+        kept = tuple(r for r in pointer.roots if not _under(r, roots))
+        if doomed or kept != pointer.roots:
+            folder.touch(fingerprint(), kept)
         return len(doomed)
+
+
+# -- status ------------------------------------------------------------------------
+
+
+def status(folder: IndexFolder) -> IndexStatus:
+    """Counts of the index and of files new, changed or gone under its roots; changes nothing.
+
+    A file whose size or mtime changed counts as changed only if its content did.
+
+    Raises:
+        IndexMissingError: no index (or a damaged one) in the folder.
+    """
+    ix = open_whoosh(folder)
+    pointer = folder.pointer()
+    assert pointer is not None
+    with ix.reader() as reader:
+        articles = reader.doc_count()
+        names = sum(1 for _ in reader.lexicon("names")) if "names" in reader.schema else None
+        known = {d["path"]: (d.get("size"), d.get("mtime"), d.get("hash")) for d in reader.all_stored_fields()}
+    plan = _plan(_scan(r for r in pointer.roots if os.path.exists(r)), known, pointer.roots)
+    changed = 0
+    for path in plan.changed:
+        try:
+            changed += _digest(_read(path)[0]) != known[path][2]
+        except OSError:
+            changed += 1
+    return IndexStatus(articles=articles, names=names, size_bytes=folder.size_bytes(), updated=pointer.updated,
+                       new=len(plan.new), changed=changed, gone=len(plan.gone))
 
 
 def paths_of_film(searcher: Any, key: str) -> list[int]:

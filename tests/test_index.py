@@ -61,7 +61,7 @@ def test_add_never_prunes_and_remove_does(tmp_path, articles_dir):
     assert len(idx.search("clown")) == 0
 
 
-def test_full_rebuild_replaces_the_generation(tmp_path, articles_dir):
+def test_full_rebuild_replaces_the_generation(tmp_path, articles_dir, monkeypatch):
     idx = Index(tmp_path / "ix")
     idx.add([articles_dir])
     before = json.loads((tmp_path / "ix" / "filmsearch.json").read_text())["generation"]
@@ -69,8 +69,14 @@ def test_full_rebuild_replaces_the_generation(tmp_path, articles_dir):
     after = json.loads((tmp_path / "ix" / "filmsearch.json").read_text())["generation"]
     assert report.full and report.added == len(ARTICLES)
     assert before != after
-    assert sorted(p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-")) == [after]
+    gens = lambda: sorted(p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-"))  # noqa: E731
+    assert gens() == sorted([before, after])  # the replaced one stays for readers that still use it
     assert len(idx.search("clown")) == 1
+    idx.sync([articles_dir])
+    assert gens() == sorted([before, after])  # retained for RETAIN_SECONDS, even across writes
+    monkeypatch.setattr("searcher.store.RETAIN_SECONDS", 0)
+    idx.sync([articles_dir])
+    assert gens() == [after]
 
 
 def test_missing_source_is_a_usage_error(tmp_path):

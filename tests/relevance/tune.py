@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from searcher import Index, ranking
+from searcher import Index, query, ranking
 from searcher.baseline import Fts5Baseline
 from searcher.evaluate import EvalReport, Metrics, build_baseline, evaluate
 
@@ -30,20 +30,27 @@ QUERIES = HERE / "queries.jsonl"
 
 #: Knob -> values tried. "A.b" names key b of dict A in `ranking`.
 GRID: dict[str, list[float]] = {
-    "K1": [0.6, 0.9, 1.2, 1.6, 2.0],
-    "FIELD_B.text": [0.3, 0.5, 0.65, 0.75, 0.85, 0.95],
+    "K1": [0.3, 0.45, 0.6, 0.9, 1.2, 1.6, 2.0],
+    "FIELD_B.text": [0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.75, 0.85],
     "BONUS.title": [0.0, 0.5, 1.0, 2.0, 3.0],
     "BONUS.person": [0.0, 0.5, 1.0, 2.0, 3.0],
     "BONUS.characters": [0.0, 0.25, 0.5, 1.0],
-    "FIELD_B.title": [0.0, 0.2, 0.4, 0.7],
+    "FIELD_B.title": [0.0, 0.2, 0.4, 0.7, 0.9],
     "FIELD_B.person": [0.0, 0.2, 0.4],
     "FIELD_B.characters": [0.0, 0.3, 0.6],
     "COORD": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
-    "COMMON": [0.03, 0.05, 0.08, 0.12, 0.2, 1.0],
+    "COMMON": [0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 1.0],
+}
+#: Constants of query.py, not ranking knobs: tried only when named with --knob.
+QUERY_GRID: dict[str, list[float]] = {
+    "query:STRICT_WORDS": [2, 3, 4, 6, 99],
+    "query:CANDIDATES": [50, 100, 200, 400],
 }
 
 
 def get(knob: str) -> float:
+    if knob.startswith("query:"):
+        return float(getattr(query, knob[6:]))
     if "." in knob:
         name, key = knob.split(".")
         return float(getattr(ranking, name).get(key, ranking.DEFAULT_B if name == "FIELD_B" else 0.0))
@@ -53,7 +60,9 @@ def get(knob: str) -> float:
 def apply(index: Index, config: dict[str, float]) -> None:
     """Set knobs in `ranking` and drop the cached searcher (it holds the BM25 weighting)."""
     for knob, value in config.items():
-        if "." in knob:
+        if knob.startswith("query:"):
+            setattr(query, knob[6:], int(value))
+        elif "." in knob:
             name, key = knob.split(".")
             getattr(ranking, name)[key] = value
         else:
@@ -97,18 +106,19 @@ def report_command(args: argparse.Namespace) -> None:
 def tune_command(args: argparse.Namespace) -> None:
     index = Index(args.index, create=False)
     knobs = args.knob or list(GRID)
+    grid = GRID | QUERY_GRID
 
     def score(config: dict[str, float]) -> float:
         apply(index, config)
         return objective(evaluate(index, args.queries, split="tune", kinds=args.kind))
 
-    best = {knob: get(knob) for knob in GRID}
+    best = {knob: get(knob) for knob in {*GRID, *knobs}} | json.loads(args.start or "{}")
     best_score = score(best)
     print(f"start {best_score:.4f} {json.dumps(best)}", flush=True)
     for round_ in range(args.rounds):
         improved = False
         for knob in knobs:
-            for value in GRID[knob]:
+            for value in grid[knob]:
                 if value == best[knob]:
                     continue
                 trial = {**best, knob: value}
@@ -137,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
             p.add_argument("--baseline-db", type=Path, default=Path("/tmp/filmsearch_fts5_eval.db"))
         else:
             p.add_argument("--rounds", type=int, default=2)
-            p.add_argument("--knob", action="append", choices=list(GRID), help="only this knob (repeatable)")
+            p.add_argument("--knob", action="append", choices=[*GRID, *QUERY_GRID], help="only this knob (repeatable)")
+            p.add_argument("--start", help="knob values to start from, as JSON (default: ranking.py's)")
     args = parser.parse_args(argv)
     {"report": report_command, "tune": tune_command}[args.command](args)
 
