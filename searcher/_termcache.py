@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Sections", "cache_folder", "generation", "read", "write"]
+__all__ = ["Sections", "cache_folder", "generation", "read", "write", "carry_forward"]
 
 _MAGIC = "filmsearch-cache"
 
@@ -79,7 +79,7 @@ def read(folder: Path | None, name: str, gen: int | None, version: str) -> Secti
         return None
     spans, start = [], end + 1
     try:
-        for field in header[4:]:
+        for field in (f for f in header[4:] if not f.startswith("docs=")):
             count, size = (int(n) for n in field.split(":"))
             spans.append((start, start + size, count))
             start += size + 1
@@ -90,17 +90,27 @@ def read(folder: Path | None, name: str, gen: int | None, version: str) -> Secti
     return Sections(data, spans)
 
 
-def write(folder: Path | None, name: str, gen: int | None, version: str, sections: Sequence[Sequence[str]]) -> bool:
-    """Write a cache file atomically; False when the folder is not writable (no harm done)."""
+def write(
+    folder: Path | None, name: str, gen: int | None, version: str, sections: Sequence[Sequence[str]], docs: int = 0
+) -> bool:
+    """Write a cache file atomically; False when the folder is not writable (no harm done).
+
+    `docs` is how many articles the index held: `carry_forward` compares it with the index's.
+    """
     if folder is None or gen is None:
         return False
     blocks = ["\n".join(lines).encode("utf-8") for lines in sections]
-    header = " ".join([_MAGIC, name, str(gen), version, *(f"{len(s)}:{len(b)}" for s, b in zip(sections, blocks))])
+    sizes = [f"{len(s)}:{len(b)}" for s, b in zip(sections, blocks)]
+    header = " ".join([_MAGIC, name, str(gen), version, f"docs={docs}", *sizes])
+    return _replace(folder, name, gen, b"\n".join([header.encode("utf-8"), *blocks]))
+
+
+def _replace(folder: Path, name: str, gen: int, data: bytes) -> bool:
     target = _path(folder, name, gen)
     temp = folder / f".{target.name}.{os.getpid()}.tmp"
     try:
         with open(temp, "wb") as handle:
-            handle.write(b"\n".join([header.encode("utf-8"), *blocks]))
+            handle.write(data)
         os.replace(temp, target)
     except OSError:
         try:
@@ -116,3 +126,28 @@ def write(folder: Path | None, name: str, gen: int | None, version: str, section
             except OSError:
                 pass
     return True
+
+
+def carry_forward(folder: Path, gen: int, docs: int, slack: float) -> bool:
+    """Reuse the caches of the newest older commit for commit `gen`, if they are close enough.
+
+    Rebuilding the caches takes seconds on a large index, too long for an update that
+    adds one article. So a small update keeps the previous caches (a person first credited
+    by it is found exactly, not yet fuzzily) until the number of articles has moved more
+    than `slack` (a share) from the count the caches were built for. False: rebuild them.
+    """
+    carried = False
+    for name in ("names", "vocabulary"):
+        older = [(int(p.stem.rsplit("-", 1)[1]), p) for p in folder.glob(f"filmsearch-{name}-*.txt")
+                 if p.stem.rsplit("-", 1)[1].isdigit() and int(p.stem.rsplit("-", 1)[1]) < gen]
+        if not older:
+            return False
+        data = max(older)[1].read_bytes()
+        end = data.find(b"\n")
+        header = data[:end].decode("utf-8", "replace").split(" ")
+        built = next((int(f[5:]) for f in header[4:] if f.startswith("docs=") and f[5:].isdigit()), None)
+        if len(header) < 4 or built is None or abs(docs - built) > slack * max(built, 1):
+            return False
+        header[2] = str(gen)
+        carried = _replace(folder, name, gen, " ".join(header).encode("utf-8") + data[end:]) or carried
+    return carried

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .hits import Results
     from .index import Index
     from .indexer import IndexReport
+    from .person import Person
 
 QUERY_HELP = """Search the index. QUERY syntax:
 
@@ -122,6 +123,8 @@ def _render(results: Results) -> None:
     from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=True)
+    if results.corrections:
+        console.print(f"Showing results for {results.query!r} with {_corrections(results)}.", style="italic")
     if not results:
         console.print(f"No films match {results.query!r}.")
         return
@@ -147,16 +150,28 @@ def _render(results: Results) -> None:
             console.print(line)
 
 
+def _corrections(results: Results) -> str:
+    """One clause per forgiven word or name: `Gontcharof` also as Alexandre Gontcharov."""
+    parts = [f"{c.original!r} also as {' / '.join(c.used)}" for c in results.corrections]
+    return "; ".join(parts) + " (--exact to turn off)"
+
+
+ExactOption = Annotated[
+    bool, typer.Option("--exact", help="No typo tolerance: search only what was typed (case, accents and stems aside).")
+]
+
+
 @app.command("search", help=QUERY_HELP)
 def search_command(
     query: Annotated[str, typer.Argument(help="What to search for (see the syntax above).", show_default=False)],
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many films to show.", min=1)] = 10,
     json_: JsonOption = False,
     index: IndexOption = None,
+    exact: ExactOption = False,
 ) -> None:
     with _errors():
         with _open(index) as idx:
-            results = idx.search(query, limit=limit)
+            results = idx.search(query, limit=limit, fuzzy=not exact)
         if json_:
             typer.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=1))
         else:
@@ -305,6 +320,50 @@ def status_command(index: IndexOption = None, json_: JsonOption = False) -> None
         ]
         for label, value in rows:
             typer.echo(f"{label:<9} {value}")
+
+
+@app.command("person")
+def person_command(
+    name: Annotated[str, typer.Argument(help="A credited person's name, as well as you remember it.", show_default=False)],
+    json_: JsonOption = False,
+    index: IndexOption = None,
+    exact: ExactOption = False,
+) -> None:
+    """Show the films of the credited person whose name best matches NAME, by year, with their roles."""
+    with _errors():
+        if not name.strip():
+            raise _fail("person needs a name", 2)
+        with _open(index) as idx:
+            person = idx.person(name, fuzzy=not exact)
+        if json_:
+            typer.echo(json.dumps({"query": name, "person": person.to_dict() if person else None},
+                                  ensure_ascii=False, indent=1))
+        elif person is None:
+            typer.echo(f"No one credited matches {name!r}.")
+        else:
+            _render_person(person)
+
+
+def _render_person(person: Person) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=True)
+    head = Text(person.name, style="bold")
+    head.append(f"  {len(person.films)} film(s)", style="dim")
+    console.print(head)
+    if person.also_credited_as:
+        console.print(f"also credited as {', '.join(person.also_credited_as)}", style="dim")
+    for credit in person.films:
+        line = Text(f"{credit.year or '----'}  ")
+        line.append(credit.title, style="bold")
+        jobs = [f"as {', '.join(credit.roles)}" if job == "cast" and credit.roles else job for job in credit.jobs]
+        line.append(f"  {'; '.join(jobs)}")
+        if credit.credited_as != person.name:
+            line.append(f"  (credited as {credit.credited_as})", style="dim")
+        console.print(line)
+    if person.others:
+        console.print(f"other close names: {', '.join(person.others)}", style="dim")
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -155,7 +155,7 @@ class Vocabulary:
         if loaded is None:
             title_labels, title_sections, term_labels, term_sections = _build(searcher)
             _termcache.write(folder, "vocabulary", gen, cls.CACHE_VERSION,
-                             [title_labels, term_labels, *title_sections, *term_sections])
+                             [title_labels, term_labels, *title_sections, *term_sections], docs=searcher.doc_count())
             loaded = _Buckets.of(title_labels, title_sections), _Buckets.of(term_labels, term_sections)
         titles, terms = loaded
         if folder is not None and gen is not None:

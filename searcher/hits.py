@@ -53,14 +53,20 @@ class Hit:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Correction:
-    """A query word the fuzzy layer replaced or expanded, and the words or names it used instead."""
+    """What the query layer searched beside what was typed.
+
+    `kind` is "name" (other credited spellings of a person, for a name field or a run
+    of free words that reads as a name; `field` says which) or "word" (corrections of
+    a word the index does not know; `field` is None).
+    """
 
     original: str
     used: tuple[str, ...]
     field: str | None = None
+    kind: str = "word"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"original": self.original, "used": list(self.used), "field": self.field}
+        return {"original": self.original, "used": list(self.used), "field": self.field, "kind": self.kind}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

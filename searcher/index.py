@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import indexer
 from .errors import IndexMissingError
 from .hits import Results
 from .indexer import IndexReport, IndexStatus, Progress
+from .names import CUTOFF
 from .query import run_search
 from .ranking import weighting
 from .store import IndexFolder
+
+if TYPE_CHECKING:
+    from .person import Person
 
 __all__ = ["Index", "default_index_path"]
 
@@ -102,14 +106,28 @@ class Index:
         pointer = self.folder.pointer()
         return pointer.roots if pointer else ()
 
-    def search(self, query: str, limit: int = 10) -> Results:
+    def search(self, query: str, limit: int = 10, *, fuzzy: bool = True) -> Results:
         """Search; see the README for the query syntax.
+
+        Args:
+            fuzzy: also search close spellings of names and corrections of unknown words
+                (`Results.corrections` says which); False searches what was typed, still
+                case- and accent-folded and stemmed.
 
         Raises:
             QueryError: a malformed query.
             IndexMissingError: no index in the folder.
         """
-        return run_search(self._current_searcher(), query, limit)
+        return run_search(self._current_searcher(), query, limit, fuzzy=fuzzy)
+
+    def person(self, name: str, *, fuzzy: bool = True) -> Person | None:
+        """The filmography of the credited person whose name best matches `name`, or None.
+
+        `fuzzy=False` accepts only the name as typed (case, accents and punctuation aside).
+        """
+        from .person import filmography
+
+        return filmography(self._current_searcher(), name, cutoff=CUTOFF if fuzzy else 1.0)
 
     def __len__(self) -> int:
         """Articles indexed (duplicates of a film count separately)."""

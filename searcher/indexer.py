@@ -59,6 +59,9 @@ Progress = Callable[[int, int], None]
 #: Whoosh's multiprocessing writer pays off only for large builds.
 _MP_THRESHOLD = 5000
 
+#: Updates that move the article count by more than this share rebuild the fuzzy caches.
+CACHE_SLACK = 0.01
+
 #: A segment with more than this share of its documents deleted is rewritten at the next commit.
 MAX_DELETED_SHARE = 0.2
 
@@ -301,13 +304,34 @@ def _clean_generation(path: Path) -> None:
         keep.add(name)
         segments.update(s.segment_id() for s in whoosh_index.TOC.read(storage, "MAIN", gen=gen).segments)
     for name in os.listdir(path):
-        if name in keep or name.split(".", 1)[0] in segments:
+        if name in keep or name.split(".", 1)[0] in segments or _is_cache(name):
             continue
         target = path / name
         if target.is_dir():
             shutil.rmtree(target, ignore_errors=True)
         else:
             target.unlink(missing_ok=True)
+
+
+def _refresh_caches(ix: whoosh_index.Index, rebuild: bool = False) -> None:
+    """Ready the name registry and word vocabulary of a new commit, so no query pays for them.
+
+    After a small update the previous commit's caches are carried forward (see
+    `_termcache.carry_forward`); after a full build or a large update they are rebuilt.
+    """
+    from . import _termcache, fuzzy
+
+    with ix.searcher() as searcher:
+        folder, gen = _termcache.cache_folder(searcher), _termcache.generation(searcher)
+        if rebuild or folder is None or gen is None or not _termcache.carry_forward(
+            folder, gen, searcher.doc_count(), CACHE_SLACK
+        ):
+            fuzzy.prepare(searcher)
+
+
+def _is_cache(name: str) -> bool:
+    """`_termcache` files: they remove their own older versions."""
+    return name.startswith("filmsearch-") and name.endswith(".txt")
 
 
 def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
@@ -469,6 +493,8 @@ def sync(
             if writer is not None and not writer.is_closed:
                 writer.cancel()
             raise
+        if writer is not None:
+            _refresh_caches(ix)
         new_roots = merge_roots(pointer.roots, roots)
         if writer is not None or new_roots != pointer.roots:
             _crash_point("update-committed")
@@ -575,6 +601,7 @@ def _rebuild(folder: IndexFolder, files: list[str], batch: _Batch, progress: Pro
         finally:
             _PARENT = 0
         _crash_point("rebuild-committed")
+        _refresh_caches(ix, rebuild=True)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
@@ -606,6 +633,7 @@ def remove(folder: IndexFolder, paths: Iterable[str | os.PathLike[str]], *, wait
                 if not writer.is_closed:
                     writer.cancel()
                 raise
+            _refresh_caches(ix)
         kept = tuple(r for r in pointer.roots if not _under(r, roots))
         if doomed or kept != pointer.roots:
             folder.touch(fingerprint(), kept)

@@ -213,7 +213,7 @@ class NameRegistry:
             registry = cls(cached)
         else:
             sections = _Builder.from_searcher(searcher).sections()
-            _termcache.write(folder, "names", gen, cls.CACHE_VERSION, sections)
+            _termcache.write(folder, "names", gen, cls.CACHE_VERSION, sections, docs=searcher.doc_count())
             registry = cls(_Plain(sections))
         if folder is not None and gen is not None:
             _MEMO["names"] = (memo, registry)

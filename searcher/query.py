@@ -28,7 +28,7 @@ from . import ranking, syntax
 from .analysis import analyze, fold, terms
 from .article import Article, read_article
 from .errors import ArticleError, QueryError
-from .hits import Hit, Results
+from .hits import Correction, Hit, Results
 from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS
 from .snippets import highlight
 
@@ -41,6 +41,13 @@ CANDIDATES = 100
 
 _CREW_FIELDS = ("director", "writer", "producer", "music", "cinematography", "editing")
 
+#: Name fields whose values are people, and the registry jobs each stands for (empty: any).
+_PERSON_JOBS: dict[str, tuple[str, ...]] = {
+    "person": (), "crew": _CREW_FIELDS, "cast": ("cast",), **{name: (name,) for name in _CREW_FIELDS},
+}
+#: Close names tried per name clause or name-like run of free words.
+_FUZZY_NAMES = 5
+
 
 @dataclass(frozen=True, slots=True)
 class FreeWord:
@@ -52,6 +59,21 @@ class FreeWord:
 
 
 @dataclass(frozen=True, slots=True)
+class Fuzzy:
+    """What typo tolerance needs: the index's name registry and word vocabulary."""
+
+    registry: Any
+    vocabulary: Any
+
+    @classmethod
+    def open(cls, searcher: Any) -> Fuzzy:
+        from .fuzzy import Vocabulary
+        from .names import NameRegistry
+
+        return cls(NameRegistry.open(searcher), Vocabulary.open(searcher))
+
+
+@dataclass(frozen=True, slots=True)
 class Compiled:
     """A compiled query: what finds the films, what scores them, and the terms to mark in snippets."""
 
@@ -60,6 +82,12 @@ class Compiled:
     extra: tuple[wq.Query, ...] = ()
     terms: dict[str, set[str]] = field(default_factory=dict)
     title: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+
+def _person(key: str, fieldname: str, boost: float) -> wq.Query:
+    """Films crediting the registry person `key` in a name field, scored like a match of their surname there."""
+    return wq.And([wq.ConstantScoreQuery(wq.Term("names", key), 0.0), wq.Term(fieldname, key.split()[-1], boost=boost)])
 
 
 def _sequence(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query | None:
@@ -80,9 +108,11 @@ def _either(clauses: Iterable[wq.Query | None]) -> wq.Query | None:
 class _Compiler:
     """Builds the find query, the scoring clauses, and the positive terms per field."""
 
-    def __init__(self, searcher: Any = None, strict: bool = False):
+    def __init__(self, searcher: Any = None, strict: bool = False, fuzzy: Fuzzy | None = None):
         self.searcher = searcher
         self.strict = strict
+        self.fuzzy = fuzzy
+        self.corrections: list[Correction] = []
         self.terms: dict[str, set[str]] = defaultdict(set)
         self.words: list[FreeWord] = []
         self.extra: list[wq.Query] = []
@@ -113,9 +143,30 @@ class _Compiler:
         if fieldname in PROSE_FIELDS and len(found) > 1:
             # Prose fields keep no positions: the phrase is checked in the catch-all.
             return wq.And([wq.Phrase(CATCH_ALL, found), *(wq.Term(fieldname, t) for t in found)])
-        return _sequence(fieldname, found)  # type: ignore[return-value]
+        exact = _sequence(fieldname, found)
+        if self.fuzzy is None or fieldname not in _PERSON_JOBS:
+            return exact  # type: ignore[return-value]
+        return _either([exact, *self.close_names(text, fieldname, negated)])  # type: ignore[return-value]
 
-    def free(self, text: str, negated: bool, prefix: bool = False) -> tuple[wq.Query | None, tuple[wq.Query, ...]]:
+    def close_names(self, text: str, fieldname: str, negated: bool, share: float = 1.0) -> list[wq.Query]:
+        """Clauses for the credited people whose names are close to `text` (other spellings, typos)."""
+        from .names import name_key
+
+        assert self.fuzzy is not None
+        typed = name_key(text)
+        jobs = _PERSON_JOBS.get(fieldname, ())
+        matches = self.fuzzy.registry.lookup(text, limit=_FUZZY_NAMES, jobs=jobs)
+        clauses = [_person(m.key, fieldname, m.similarity * ranking.FUZZY * share) for m in matches]
+        for match in matches:
+            self.note(fieldname, match.key.split(), negated)
+        others = tuple(dict.fromkeys(m.name for m in matches if m.key != typed))
+        if others and not negated:
+            self.corrections.append(Correction(original=text, used=others, field=fieldname, kind="name"))
+        return clauses
+
+    def free(
+        self, text: str, negated: bool, prefix: bool = False, weight: float = 1.0
+    ) -> tuple[wq.Query | None, tuple[wq.Query, ...]]:
         """A free word or phrase: its clause in the catch-all and its bonus clauses in the short fields."""
         if prefix:
             start = fold(text).strip()
@@ -132,9 +183,9 @@ class _Compiler:
         for name, boost in ranking.BONUS.items():
             found = [t.text for t in analyze(text, KIND[name])]
             self.note(name, found, negated)
-            if boost and (clause := _sequence(name, found, boost)) is not None:
+            if boost and (clause := _sequence(name, found, boost * weight)) is not None:
                 bonuses.append(clause)
-        return _sequence(CATCH_ALL, prose, ranking.TEXT_BOOST), tuple(bonuses)
+        return _sequence(CATCH_ALL, prose, ranking.TEXT_BOOST * weight), tuple(bonuses)
 
     def required_free(self, text: str, negated: bool, prefix: bool = False) -> wq.Query | None:
         """A free phrase (or a word that AND or OR makes a clause of its own): it must match."""
@@ -183,21 +234,67 @@ class _Compiler:
 
     def optional_words(self, words: list[syntax.Word], negated: bool) -> wq.Query | None:
         clauses = [self.free(word.text, negated, word.prefix) for word in words]
+        people: list[wq.Query] = []
+        if self.fuzzy is not None and not negated:
+            people = self.forgive(words, clauses)
         mains = [main for main, _ in clauses if main is not None]
         if not mains:
             # Only stop words ("It", "The Who"): the short fields are all there is.
-            return _either(b for _, bonus in clauses for b in bonus)
+            return _either([*(b for _, bonus in clauses for b in bonus), *people])
         rare = [m for m in mains if not self.common(m)] or mains
         if not negated:
             self.words.extend(FreeWord(text=main, found=main in rare, bonus=bonus) for main, bonus in clauses)
         if len(rare) == 1:
-            return rare[0]
-        if self.strict and len(rare) >= STRICT_WORDS:
+            found = rare[0]
+        elif self.strict and len(rare) >= STRICT_WORDS:
             # Only films with two of the words or more: the pairs are cheap intersections,
             # and they spare scoring the many films that share one word with a long query.
             pairs = wq.Or([wq.And([a, b]) for i, a in enumerate(rare) for b in rare[i + 1 :]])
-            return wq.And([wq.ConstantScoreQuery(pairs, 0.0), wq.Or(rare)])
-        return wq.Or(rare)
+            found = wq.And([wq.ConstantScoreQuery(pairs, 0.0), wq.Or(rare)])
+        else:
+            found = wq.Or(rare)
+        return _either([found, *people])
+
+    def forgive(
+        self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]]
+    ) -> list[wq.Query]:
+        """Add close names and corrected words to the free words' clauses (in place); the names find films too.
+
+        A run of words that reads as a name gets the credited people close to it, each
+        word of the run sharing their score; another word the index does not know gets
+        its corrections, weighted by similarity, beside the word as typed.
+        """
+        from .fuzzy import find_names
+
+        assert self.fuzzy is not None
+        people: list[wq.Query] = []
+        texts = [w.text for w in words]
+        spans = find_names(texts, self.fuzzy.registry, self.fuzzy.vocabulary, limit=_FUZZY_NAMES)
+        named = set()
+        for span in spans:
+            size = span.end - span.start
+            found = self.close_names(span.text, "person", negated=False, share=1 / size)
+            people.extend(found)
+            for index in range(span.start, span.end):
+                named.add(index)
+                main, bonus = clauses[index]
+                clauses[index] = (main, (*bonus, *found))
+        for index, word in enumerate(words):
+            if index in named or word.prefix:
+                continue
+            suggestions = self.fuzzy.vocabulary.correct(word.text)
+            if not suggestions:
+                continue
+            main, bonus = clauses[index]
+            mains, bonuses = [main], list(bonus)
+            for suggestion in suggestions:
+                other, extra = self.free(suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY)
+                mains.append(other)
+                bonuses.extend(extra)
+            clauses[index] = (_either(mains), tuple(bonuses))
+            used = tuple(dict.fromkeys(s.word for s in suggestions))
+            self.corrections.append(Correction(original=word.text, used=used, field=None, kind="word"))
+        return people
 
 
 def _combine(required: list[wq.Query | None], optional: wq.Query | None, excluded: list[wq.Query]) -> wq.Query | None:
@@ -217,22 +314,23 @@ def _combine(required: list[wq.Query | None], optional: wq.Query | None, exclude
     return base
 
 
-def compile_query(text: str, searcher: Any = None, strict: bool = False) -> Compiled:
+def compile_query(text: str, searcher: Any = None, strict: bool = False, fuzzy: Fuzzy | None = None) -> Compiled:
     """Parse and compile a query string; with a searcher, common words are told apart.
 
-    `strict` asks films to have two of the free words or more, when there are `STRICT_WORDS` of them.
+    `strict` asks films to have two of the free words or more, when there are `STRICT_WORDS`
+    of them; `fuzzy` adds close names and corrected words (see `_Compiler.forgive`).
 
     Raises:
         QueryError: the query is malformed or has nothing to search for.
     """
     tree = syntax.parse_query(text)
-    compiler = _Compiler(searcher, strict)
+    compiler = _Compiler(searcher, strict, fuzzy)
     found = compiler.compile(tree)
     if found is None:
         raise QueryError("nothing to search for: the query has only stop words or punctuation", text)
     return Compiled(
         find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms,
-        title=tuple(compiler.title),
+        title=tuple(compiler.title), corrections=tuple(compiler.corrections),
     )
 
 
@@ -260,15 +358,20 @@ def _snippet_terms(terms: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 
-def run_search(searcher: Any, text: str, limit: int = 10) -> Results:
-    """Search with an open Whoosh searcher and copy everything out into `Results`."""
+def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) -> Results:
+    """Search with an open Whoosh searcher and copy everything out into `Results`.
+
+    `fuzzy=False` searches exactly what was typed (still case- and accent-folded and stemmed).
+    """
     if limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit}", text)
-    compiled = compile_query(text, searcher, strict=True)
+    syntax.parse_query(text)  # a bad query fails before the registry is opened
+    forgiving = Fuzzy.open(searcher) if fuzzy else None
+    compiled = compile_query(text, searcher, strict=True, fuzzy=forgiving)
     wanted = max(CANDIDATES, 5 * limit) if compiled.words or compiled.extra else 2 * limit
     found = searcher.search(compiled.find, limit=wanted)
     if len(found.top_n) < wanted:
-        relaxed = compile_query(text, searcher)
+        relaxed = compile_query(text, searcher, fuzzy=forgiving)
         if relaxed.find != compiled.find:
             compiled = relaxed
             found = searcher.search(compiled.find, limit=wanted)
@@ -285,7 +388,8 @@ def run_search(searcher: Any, text: str, limit: int = 10) -> Results:
     best = sorted(films.values(), key=lambda item: (-item[0], item[1]))[:limit]
     snippet_terms = _snippet_terms(compiled.terms)
     hits = [_hit(searcher, docnum, score, snippet_terms) for score, docnum in best]
-    return Results(query=text, total=max(found.estimated_length(), len(hits)), hits=tuple(hits))
+    total = max(found.estimated_length(), len(hits))
+    return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
 
 
 def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[int, float]:

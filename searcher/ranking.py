@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from whoosh import scoring
 
-__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
+__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "FUZZY", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
 
 #: Weight of a free word's match in the catch-all field.
 TEXT_BOOST = 1.0
@@ -21,6 +21,10 @@ BONUS: dict[str, float] = {"title": 1.0, "person": 1.0, "characters": 0.5}
 
 #: A film whose title is the query, word for word, has its score multiplied by 1 + this.
 TITLE_EXACT = 1.0
+
+#: A close name or a corrected word scores this share of an exact match (times its similarity),
+#: so an exact match always ranks above a fuzzy one.
+FUZZY = 0.8
 
 #: Per-field BM25 length normalisation; fields not named use `DEFAULT_B`.
 DEFAULT_B = 0.75

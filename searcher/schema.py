@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: Bump when analysis changes in a way the schema cannot see (it changes the fingerprint).
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 #: Searchable text fields and the analyzer kind of each.
 KIND: dict[str, str] = {

@@ -1,0 +1,82 @@
+"""Typo tolerance wired into search: close names, corrected words, --exact, `person`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from searcher.cli import app
+
+runner = CliRunner()
+
+
+def titles(results) -> list[str]:
+    return [hit.title for hit in results]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Golntcharov", "Gontcharov", "Alexandre Gontcharof", "Olivier Masset Depasse", "Masset-Depase",
+     "cast:Gontcharof", 'director:"Masset Depase"'],
+)
+def test_seed_spellings_put_the_seed_first(small_index, query):
+    assert titles(small_index.search(query))[0] == "Illegal"
+
+
+def test_fuzzy_name_is_reported_and_exact_turns_it_off(small_index):
+    results = small_index.search("cast:Gontcharof")
+    assert [c.kind for c in results.corrections] == ["name"]
+    assert "Alexandre Gontcharov" in results.corrections[0].used
+    exact = small_index.search("cast:Gontcharof", fuzzy=False)
+    assert len(exact) == 0 and exact.corrections == ()
+
+
+def test_both_spellings_of_one_person_count(small_index):
+    results = small_index.search('cast:"Alexandre Gontcharov"')
+    assert set(results.corrections[0].used) >= {"Alexandre Golntcharov"}
+
+
+def test_unknown_word_is_corrected_known_word_is_not(small_index):
+    fixed = small_index.search("lighthuose")
+    assert titles(fixed) == ["The Harbour Ghost"]
+    assert fixed.corrections[0].original == "lighthuose" and fixed.corrections[0].kind == "word"
+    assert small_index.search("lighthouse").corrections == ()
+    assert len(small_index.search("lighthuose", fuzzy=False)) == 0
+
+
+def test_exact_match_outranks_a_fuzzy_one(small_index, tmp_path):
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "a.txt").write_text(
+        "= Paredas Story =\n\nParedas Story\n- Starring: Lucio Paredas\n- Released: 2001\n\n==Plot==\nA tale.\n",
+        encoding="utf-8",
+    )
+    small_index.add([tmp_path / "extra"])
+    results = small_index.search("cast:Paredes")
+    first_exact = [h.title for h in results][:2]
+    assert "Paredas Story" not in first_exact
+
+
+def test_person_filmography(small_index):
+    person = small_index.person("Lucia Parede")
+    assert person is not None and person.name == "Lucía Paredes"
+    assert [f.title for f in person.films] == ["The Harbour Ghost", "Deep Steel"]
+    assert person.films[0].roles == ("Ingrid",)
+    assert small_index.person("Lucia Parede", fuzzy=False) is None
+    assert small_index.person("Zzyzx Qwvbn") is None
+
+
+def test_cli_person_and_correction_line(small_index):
+    index = str(small_index.path)
+    result = runner.invoke(app, ["person", "gontcharof", "--index", index])
+    assert result.exit_code == 0
+    assert "Alexandre Gontcharov" in result.stdout and "Illegal" in result.stdout
+    data = json.loads(runner.invoke(app, ["person", "Haddad", "--json", "--index", index]).stdout)
+    assert data["person"]["name"] == "Samir Haddad" and len(data["person"]["films"]) == 2
+    shown = runner.invoke(app, ["search", "lighthuose", "--index", index])
+    assert shown.stdout.startswith("Showing results for 'lighthuose'")
+    exact = runner.invoke(app, ["search", "lighthuose", "--exact", "--index", index])
+    assert "Showing results" not in exact.stdout and "No films match" in exact.stdout
+    nobody = runner.invoke(app, ["person", "Zzyzx Qwvbn", "--index", index])
+    assert nobody.exit_code == 0 and "No one credited" in nobody.stdout
