@@ -73,6 +73,16 @@ def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
+def _resizing() -> frozenset[str]:
+    """Characters whose folding is not exactly one character (ß, æ, combining marks, İ)."""
+    found = {chr(code) for code, value in _FOLD.items() if value is None or len(value) != 1}
+    found.update(c for c in map(chr, range(0x80, 0x2000)) if len(c.lower()) != 1)
+    return frozenset(found)
+
+
+_RESIZING = _resizing()
+
+
 def _fold_mapped(text: str) -> tuple[str, list[int]]:
     """`fold(text)` and, for each of its characters, the index of the character of `text` it came from."""
     chars: list[str] = []
@@ -124,6 +134,8 @@ def analyze(text: str, kind: str, *, keep_stops: bool = False) -> Iterator[Term]
     """
     if text.isascii():
         source, origins = text.lower().replace("_", " "), None
+    elif _RESIZING.isdisjoint(text):
+        source, origins = fold(text), None  # every character folds to one: offsets stay true
     else:
         source, origins = _fold_mapped(text)
     pos = 0

@@ -183,6 +183,7 @@ class EvalReport:
     split: str | None
     kinds: tuple[str, ...] | None
     limit: int
+    fuzzy: bool
     groups: tuple[GroupScores, ...]
     outcomes: tuple[QueryOutcome, ...]
     #: Relevant paths of the set that match no indexed file (they can never be found).
@@ -215,6 +216,7 @@ class EvalReport:
             "split": self.split,
             "kinds": list(self.kinds) if self.kinds is not None else None,
             "limit": self.limit,
+            "fuzzy": self.fuzzy,
             "metrics": list(Metrics.names(self.limit)),
             "groups": [g.to_dict() for g in self.groups],
             "outcomes": [o.to_dict() for o in self.outcomes],
@@ -332,6 +334,7 @@ def evaluate(
     kinds: Iterable[str] | None = None,
     baseline: Fts5Baseline | None = None,
     limit: int = 10,
+    fuzzy: bool = True,
     progress: Progress | None = None,
 ) -> EvalReport:
     """Run a judged query set against `index` (and `baseline`) and score both.
@@ -343,6 +346,7 @@ def evaluate(
         kinds: only queries of these kinds; None takes all.
         baseline: an FTS5 baseline over the same articles (see `build_baseline`), scored side by side.
         limit: the cut-off k of the measures; each engine is asked for its first `limit` films.
+        fuzzy: passed to `Index.search` (False: no name or spelling corrections).
         progress: called with (done, total) after each query.
 
     Raises:
@@ -381,7 +385,7 @@ def evaluate(
     baseline_time = 0.0
     for done, q in enumerate(chosen, 1):
         try:
-            results = index.search(q.query, limit=limit)
+            results = index.search(q.query, limit=limit, fuzzy=fuzzy)
             ours[q.id] = ([(films.of_hit(h.path, h.also), h.path) for h in results], None)
         except QueryError as error:
             ours[q.id] = ([], str(error))
@@ -408,7 +412,7 @@ def evaluate(
         groups.append(_group(kind, [o for o in outcomes if o.query.kind == kind], baseline is not None))
     groups.append(_group("all", outcomes, baseline is not None))
     return EvalReport(
-        queries_file=source, split=split, kinds=wanted, limit=limit, groups=tuple(groups),
+        queries_file=source, split=split, kinds=wanted, limit=limit, fuzzy=fuzzy, groups=tuple(groups),
         outcomes=tuple(outcomes), missing=tuple(dict.fromkeys(missing)), seconds=seconds,
         baseline_seconds=baseline_time if baseline is not None else None,
     )

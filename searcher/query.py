@@ -5,7 +5,9 @@
    word, so cheap. Very common words (in more than `ranking.COMMON` of all articles)
    do not find films, they only score them (a plot description full of "man", "up"
    and "finds" would otherwise make Whoosh score most of the corpus), and with
-   `STRICT_WORDS` rare words or more a candidate needs two of them.
+   `STRICT_WORDS` rare words or more a candidate needs two of them (counted over the
+   words' posting lists once, then handed to Whoosh as a filter, so the many films that
+   share one word with a long plot description are never scored).
 2. *Score*: for those candidates only, each free word's matches in short fields
    (title, names, characters: `ranking.BONUS`) and its common-word score are added,
    and the total is scaled by the share of free words the film matched in any field,
@@ -17,7 +19,7 @@ become one `Hit`, shown through the richest article, the others in `Hit.also`.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +85,8 @@ class Compiled:
     terms: dict[str, set[str]] = field(default_factory=dict)
     title: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    rare: tuple[wq.Query, ...] = ()
+    people: tuple[wq.Query, ...] = ()
 
 
 def _person(key: str, fieldname: str, boost: float) -> wq.Query:
@@ -108,9 +112,11 @@ def _either(clauses: Iterable[wq.Query | None]) -> wq.Query | None:
 class _Compiler:
     """Builds the find query, the scoring clauses, and the positive terms per field."""
 
-    def __init__(self, searcher: Any = None, strict: bool = False, fuzzy: Fuzzy | None = None):
+    def __init__(self, searcher: Any = None, fuzzy: Fuzzy | None = None, top: Any = None):
         self.searcher = searcher
-        self.strict = strict
+        self.top = top
+        self.rare: list[wq.Query] = []
+        self.people: list[wq.Query] = []
         self.fuzzy = fuzzy
         self.corrections: list[Correction] = []
         self.terms: dict[str, set[str]] = defaultdict(set)
@@ -229,10 +235,10 @@ class _Compiler:
                     excluded.append(q)
             else:
                 required.append(self.compile(child, negated))
-        optional = self.optional_words(words, negated) if words else None
+        optional = self.optional_words(words, negated, top=nodes is self.top) if words else None
         return _combine(required, optional, excluded)
 
-    def optional_words(self, words: list[syntax.Word], negated: bool) -> wq.Query | None:
+    def optional_words(self, words: list[syntax.Word], negated: bool, top: bool = False) -> wq.Query | None:
         clauses = [self.free(word.text, negated, word.prefix) for word in words]
         people: list[wq.Query] = []
         if self.fuzzy is not None and not negated:
@@ -244,16 +250,9 @@ class _Compiler:
         rare = [m for m in mains if not self.common(m)] or mains
         if not negated:
             self.words.extend(FreeWord(text=main, found=main in rare, bonus=bonus) for main, bonus in clauses)
-        if len(rare) == 1:
-            found = rare[0]
-        elif self.strict and len(rare) >= STRICT_WORDS:
-            # Only films with two of the words or more: the pairs are cheap intersections,
-            # and they spare scoring the many films that share one word with a long query.
-            pairs = wq.Or([wq.And([a, b]) for i, a in enumerate(rare) for b in rare[i + 1 :]])
-            found = wq.And([wq.ConstantScoreQuery(pairs, 0.0), wq.Or(rare)])
-        else:
-            found = wq.Or(rare)
-        return _either([found, *people])
+        if top and not negated and len(rare) >= STRICT_WORDS:
+            self.rare, self.people = rare, people
+        return _either([*rare, *people])
 
     def forgive(
         self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]]
@@ -314,23 +313,24 @@ def _combine(required: list[wq.Query | None], optional: wq.Query | None, exclude
     return base
 
 
-def compile_query(text: str, searcher: Any = None, strict: bool = False, fuzzy: Fuzzy | None = None) -> Compiled:
+def compile_query(text: str, searcher: Any = None, fuzzy: Fuzzy | None = None) -> Compiled:
     """Parse and compile a query string; with a searcher, common words are told apart.
 
-    `strict` asks films to have two of the free words or more, when there are `STRICT_WORDS`
-    of them; `fuzzy` adds close names and corrected words (see `_Compiler.forgive`).
+    `fuzzy` adds close names and corrected words (see `_Compiler.forgive`).
 
     Raises:
         QueryError: the query is malformed or has nothing to search for.
     """
     tree = syntax.parse_query(text)
-    compiler = _Compiler(searcher, strict, fuzzy)
+    top = tree.nodes if isinstance(tree, syntax.Group) else None
+    compiler = _Compiler(searcher, fuzzy, top)
     found = compiler.compile(tree)
     if found is None:
         raise QueryError("nothing to search for: the query has only stop words or punctuation", text)
     return Compiled(
         find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms,
         title=tuple(compiler.title), corrections=tuple(compiler.corrections),
+        rare=tuple(compiler.rare), people=tuple(compiler.people),
     )
 
 
@@ -367,14 +367,12 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
         raise QueryError(f"limit must be at least 1, not {limit}", text)
     syntax.parse_query(text)  # a bad query fails before the registry is opened
     forgiving = Fuzzy.open(searcher) if fuzzy else None
-    compiled = compile_query(text, searcher, strict=True, fuzzy=forgiving)
+    compiled = compile_query(text, searcher, fuzzy=forgiving)
     wanted = max(CANDIDATES, 5 * limit) if compiled.words or compiled.extra else 2 * limit
-    found = searcher.search(compiled.find, limit=wanted)
-    if len(found.top_n) < wanted:
-        relaxed = compile_query(text, searcher, fuzzy=forgiving)
-        if relaxed.find != compiled.find:
-            compiled = relaxed
-            found = searcher.search(compiled.find, limit=wanted)
+    allowed = _two_or_more(searcher, compiled) if compiled.rare else None
+    found = searcher.search(compiled.find, limit=wanted, filter=allowed)
+    if allowed is not None and len(found.top_n) < wanted:
+        found = searcher.search(compiled.find, limit=wanted)
     scores = _score(searcher, compiled, {docnum: score for score, docnum in found.top_n})
     films: dict[str, tuple[float, int]] = {}
     for docnum, score in scores.items():
@@ -390,6 +388,17 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     hits = [_hit(searcher, docnum, score, snippet_terms) for score, docnum in best]
     total = max(found.estimated_length(), len(hits))
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
+
+
+def _two_or_more(searcher: Any, compiled: Compiled) -> set[int]:
+    """Articles with two of the query's rare words or more, and those of the people its names may be."""
+    counts: Counter[int] = Counter()
+    for clause in compiled.rare:
+        counts.update(searcher.docs_for_query(clause))
+    allowed = {docnum for docnum, count in counts.items() if count >= 2}
+    for clause in compiled.people:
+        allowed.update(searcher.docs_for_query(clause))
+    return allowed
 
 
 def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[int, float]:

@@ -13,7 +13,9 @@ prints one table of medians with the ratio filmsearch / FTS5.
 
 Modules: `corpus` (the sample), `engines` (one adapter per engine), `measure`
 (timers, percentiles, child-process accounting), `suite` (what is measured, in
-which order), `report` (the table and the JSON), `_child` (the build process).
+which order), `report` (the table and the JSON), `_child` (the build process),
+`profiling` (cProfile of a build and of the slowest queries, import times:
+``python -m tests.benchmarks.profiling build|queries|imports``).
 Not part of the default test run (pyproject ignores this folder);
 ``tests/test_benchmarks_smoke.py`` checks on 50 articles that the code still works.
 """

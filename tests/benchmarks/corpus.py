@@ -77,6 +77,9 @@ def materialize(source: Sample, folder: Path) -> Sample:
     """The sample as a folder of its own (``<decade>/<file>``, the seed in ``seeds/``); "all" stays where it is."""
     if source.size == "all":
         return source
+    wanted = {folder / ("seeds" if f == SEED else f.parent.name) / f.name for f in source.files}
+    if folder.exists() and set(folder.rglob("*.txt")) != wanted:
+        shutil.rmtree(folder)  # a kept work folder from another sample
     files = []
     for original in source.files:
         parent = "seeds" if original == SEED else original.parent.name

@@ -1,7 +1,7 @@
 """Throwaway tooling used to build the judged query set in this directory.
 
 Kept as documentation of how `queries.jsonl` was made; it is not part of the
-test suite and nothing imports it. Run from the repo root (/work/main):
+test suite and nothing imports it. Run from the repo root:
 
     python tests/relevance/build_pool.py index            # parse corpus -> scratch DB
     python tests/relevance/build_pool.py pool "query" ... # pooled candidates for judging
@@ -32,7 +32,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 REPO = Path(__file__).resolve().parents[2]
 DB = os.environ.get("POOL_DB", "/tmp/filmsearch_pool.db")
 SEED = "seeds/000_7e8eb98cb7cb1a1b.txt"

@@ -95,6 +95,7 @@ def open_baseline(index: Index, path: Path) -> Fts5Baseline:
 
 def report_command(args: argparse.Namespace) -> None:
     index = Index(args.index, create=False)
+    apply(index, json.loads(args.set or "{}"))
     with open_baseline(index, args.baseline_db) as baseline:
         report = evaluate(index, args.queries, split=args.split, kinds=args.kind, baseline=baseline)
     print(f"split {args.split or 'all'}: filmsearch {report.seconds:.1f} s, fts5 {report.baseline_seconds:.1f} s, "
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         if name == "report":
             p.add_argument("--split", choices=("tune", "heldout"))
             p.add_argument("--json", help="also write the report here")
+            p.add_argument("--set", help="knob values to use instead of ranking.py's, as JSON")
             p.add_argument("--baseline-db", type=Path, default=Path("/tmp/filmsearch_fts5_eval.db"))
         else:
             p.add_argument("--rounds", type=int, default=2)

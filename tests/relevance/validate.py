@@ -1,6 +1,6 @@
 """Check queries.jsonl: every line parses, ids unique, fields valid, relevant paths exist.
 
-Run from anywhere: python tests/relevance/validate.py [--corpus /work/shared/corpus]
+Run from anywhere: python tests/relevance/validate.py [--corpus ../shared/corpus]
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-CORPUS = Path(sys.argv[sys.argv.index("--corpus") + 1]) if "--corpus" in sys.argv else Path("/work/shared/corpus")
+CORPUS = Path(sys.argv[sys.argv.index("--corpus") + 1]) if "--corpus" in sys.argv else Path(__file__).resolve().parents[3] / "shared" / "corpus"
 MINIMUM = {"known-item": 70, "topical": 35, "person": 25, "title": 25, "fielded": 15}
 
 
