@@ -85,7 +85,7 @@ class Compiled:
     terms: dict[str, set[str]] = field(default_factory=dict)
     title: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
-    rare: tuple[wq.Query, ...] = ()
+    rare: tuple[wq.Query, ...] = ()  # set when the query is only free words, STRICT_WORDS rare ones or more
     people: tuple[wq.Query, ...] = ()
 
 
@@ -235,10 +235,12 @@ class _Compiler:
                     excluded.append(q)
             else:
                 required.append(self.compile(child, negated))
-        optional = self.optional_words(words, negated, top=nodes is self.top) if words else None
+        plain = nodes is self.top and not required and not excluded
+        optional = self.optional_words(words, negated, plain=plain) if words else None
         return _combine(required, optional, excluded)
 
-    def optional_words(self, words: list[syntax.Word], negated: bool, top: bool = False) -> wq.Query | None:
+    def optional_words(self, words: list[syntax.Word], negated: bool, plain: bool = False) -> wq.Query | None:
+        """Free words; `plain`: they are the whole query (then `rare` and `people` are kept for `_count_find`)."""
         clauses = [self.free(word.text, negated, word.prefix) for word in words]
         people: list[wq.Query] = []
         if self.fuzzy is not None and not negated:
@@ -250,7 +252,7 @@ class _Compiler:
         rare = [m for m in mains if not self.common(m)] or mains
         if not negated:
             self.words.extend(FreeWord(text=main, found=main in rare, bonus=bonus) for main, bonus in clauses)
-        if top and not negated and len(rare) >= STRICT_WORDS:
+        if plain and not negated and len(rare) >= STRICT_WORDS:
             self.rare, self.people = rare, people
         return _either([*rare, *people])
 
@@ -369,11 +371,13 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     forgiving = Fuzzy.open(searcher) if fuzzy else None
     compiled = compile_query(text, searcher, fuzzy=forgiving)
     wanted = max(CANDIDATES, 5 * limit) if compiled.words or compiled.extra else 2 * limit
-    allowed = _two_or_more(searcher, compiled) if compiled.rare else None
-    found = searcher.search(compiled.find, limit=wanted, filter=allowed)
-    if allowed is not None and len(found.top_n) < wanted:
+    counted = _count_find(searcher, compiled, wanted) if compiled.rare else None
+    if counted is not None:
+        first, total = counted
+    else:
         found = searcher.search(compiled.find, limit=wanted)
-    scores = _score(searcher, compiled, {docnum: score for score, docnum in found.top_n})
+        first, total = {docnum: score for score, docnum in found.top_n}, found.estimated_length()
+    scores = _score(searcher, compiled, first)
     films: dict[str, tuple[float, int]] = {}
     for docnum, score in scores.items():
         stored = searcher.stored_fields(docnum)
@@ -386,19 +390,38 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     best = sorted(films.values(), key=lambda item: (-item[0], item[1]))[:limit]
     snippet_terms = _snippet_terms(compiled.terms)
     hits = [_hit(searcher, docnum, score, snippet_terms) for score, docnum in best]
-    total = max(found.estimated_length(), len(hits))
+    total = max(total, len(hits))
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
 
 
-def _two_or_more(searcher: Any, compiled: Compiled) -> set[int]:
-    """Articles with two of the query's rare words or more, and those of the people its names may be."""
+def _count_find(searcher: Any, compiled: Compiled, wanted: int) -> tuple[dict[int, float], int] | None:
+    """The find phase for a long free-word query: count each rare word's articles once, keep the
+    articles with the most of the words (two at least, more while `2 * wanted` remain), and score
+    only those. Returns (scores, articles with any of the words), or None when too few remain.
+
+    Whoosh would score every article that has one of the words: most of the corpus for a plot
+    description, and even with a filter it walks every posting list whole.
+    """
     counts: Counter[int] = Counter()
     for clause in compiled.rare:
         counts.update(searcher.docs_for_query(clause))
-    allowed = {docnum for docnum, count in counts.items() if count >= 2}
+    histogram = Counter(counts.values())
+    least, kept = max(histogram), 0
+    while least > 2 and kept + histogram[least] < 2 * wanted:
+        kept += histogram[least]
+        least -= 1
+    allowed = {docnum for docnum, count in counts.items() if count >= least}
     for clause in compiled.people:
         allowed.update(searcher.docs_for_query(clause))
-    return allowed
+    if len(allowed) < wanted:
+        return None
+    docnums = sorted(allowed)
+    scores: dict[int, float] = dict.fromkeys(docnums, 0.0)
+    for clause in (*compiled.rare, *compiled.people):
+        for docnum, score in _leaf_scores(searcher, clause, docnums).items():
+            scores[docnum] += score
+    best = sorted(scores.items(), key=lambda item: -item[1])[:wanted]
+    return dict(best), len(counts)
 
 
 def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[int, float]:
