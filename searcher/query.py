@@ -405,6 +405,8 @@ def _count_find(searcher: Any, compiled: Compiled, wanted: int) -> tuple[dict[in
     counts: Counter[int] = Counter()
     for clause in compiled.rare:
         counts.update(searcher.docs_for_query(clause))
+    if not counts:
+        return None
     histogram = Counter(counts.values())
     least, kept = max(histogram), 0
     while least > 2 and kept + histogram[least] < 2 * wanted:

@@ -147,3 +147,8 @@ def _article(folder, name: str, title: str, plot: str):
     path = folder / name
     path.write_text(f"= {title} =\n\n{title}\n- Released: 1999\n\n==Plot==\n{plot}\n", encoding="utf-8")
     return path
+
+
+def test_long_free_word_query_with_unknown_words_still_answers(small_index):
+    assert len(small_index.search("zzqx wwqy vvqz kkqj", fuzzy=False)) == 0
+    assert titles(small_index.search("a submarine crew is trapped and waits for rescue as air runs out"))[0] == "Deep Steel"
