@@ -366,6 +366,38 @@ def _render_person(person: Person) -> None:
         console.print(f"other close names: {', '.join(person.others)}", style="dim")
 
 
+@app.command("eval")
+def eval_command(
+    queries: Annotated[Path, typer.Argument(help="A judged query set (JSON lines; see tests/relevance/README.md).",
+                                            show_default=False)],
+    index: IndexOption = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also score an SQLite FTS5 BM25 baseline built "
+                                           "over the same articles, side by side.")] = False,
+    split: Annotated[Optional[str], typer.Option("--split", help="Only queries of this split (tune or heldout).",
+                                                 show_default=False)] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Cut-off k of the measures.", min=1)] = 10,
+    json_: JsonOption = False,
+    exact: ExactOption = False,
+) -> None:
+    """Score the index on a judged query set: MRR, Success@1, Success@k, Recall@k and nDCG@k per kind and overall."""
+    from .evaluate import build_baseline, evaluate
+    from .index import Index
+
+    with _errors():
+        idx = Index(_index_path(index), create=False)
+        fts5 = build_baseline(idx) if baseline else None
+        report = evaluate(idx, queries, split=split, baseline=fts5, limit=limit, fuzzy=not exact)
+        if json_:
+            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+            return
+        typer.echo("  ".join(f"{c:>11}" for c in report.columns()))
+        for row in report.rows():
+            cells = [f"{row[0]:>11}", f"{row[1]:>11}", f"{row[2]:>11}", *(f"{v:>11.3f}" for v in row[3:])]
+            typer.echo("  ".join(cells))
+        if report.missing:
+            typer.echo(f"filmsearch: {len(report.missing)} relevant articles are not in the index", err=True)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console entry point: `filmsearch "words"` means `filmsearch search "words"` (typer has no default command)."""
     args = list(sys.argv[1:] if argv is None else argv)
