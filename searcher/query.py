@@ -83,7 +83,7 @@ class Compiled:
     words: tuple[FreeWord, ...] = ()
     extra: tuple[wq.Query, ...] = ()
     terms: dict[str, set[str]] = field(default_factory=dict)
-    title: tuple[str, ...] = ()
+    titles: frozenset[tuple[str, ...]] = frozenset()
     corrections: tuple[Correction, ...] = ()
     rare: tuple[wq.Query, ...] = ()  # set when the query is only free words, STRICT_WORDS rare ones or more
     people: tuple[wq.Query, ...] = ()
@@ -122,7 +122,8 @@ class _Compiler:
         self.terms: dict[str, set[str]] = defaultdict(set)
         self.words: list[FreeWord] = []
         self.extra: list[wq.Query] = []
-        self.title: list[str] = []
+        self.title: list[list[str]] = []  # each free word's title terms, as typed
+        self.fixed: dict[int, list[str]] = {}  # ... and as corrected, by position in `title`
 
     def note(self, fieldname: str, found: Iterable[str], negated: bool) -> None:
         if not negated:
@@ -134,6 +135,12 @@ class _Compiler:
         docs = self.searcher.doc_count_all()
         share = self.searcher.doc_frequency(clause.fieldname, clause.text) / max(docs, 1)
         return docs >= ranking.COMMON_MIN_DOCS and share > ranking.COMMON
+
+    def titles(self) -> frozenset[tuple[str, ...]]:
+        """The free words' title terms as typed, and with the corrections made (for `ranking.TITLE_EXACT`)."""
+        typed = tuple(t for part in self.title for t in part)
+        fixed = tuple(t for i, part in enumerate(self.title) for t in self.fixed.get(i, part))
+        return frozenset(x for x in (typed, fixed) if x)
 
     # -- words and phrases -------------------------------------------------------
 
@@ -183,8 +190,8 @@ class _Compiler:
         prose = [t.text for t in analyze(text, "prose")]
         for name in PROSE_FIELDS:
             self.note(name, prose, negated)
-        if not negated:
-            self.title.extend(t.text for t in analyze(text, "title"))
+        if not negated and weight == 1.0:
+            self.title.append([t.text for t in analyze(text, "title")])
         bonuses = []
         for name, boost in ranking.BONUS.items():
             found = [t.text for t in analyze(text, KIND[name])]
@@ -241,10 +248,11 @@ class _Compiler:
 
     def optional_words(self, words: list[syntax.Word], negated: bool, plain: bool = False) -> wq.Query | None:
         """Free words; `plain`: they are the whole query (then `rare` and `people` are kept for `_count_find`)."""
+        first = len(self.title)
         clauses = [self.free(word.text, negated, word.prefix) for word in words]
         people: list[wq.Query] = []
         if self.fuzzy is not None and not negated:
-            people = self.forgive(words, clauses)
+            people = self.forgive(words, clauses, first)
         mains = [main for main, _ in clauses if main is not None]
         if not mains:
             # Only stop words ("It", "The Who"): the short fields are all there is.
@@ -257,7 +265,7 @@ class _Compiler:
         return _either([*rare, *people])
 
     def forgive(
-        self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]]
+        self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]], first: int
     ) -> list[wq.Query]:
         """Add close names and corrected words to the free words' clauses (in place); the names find films too.
 
@@ -273,8 +281,7 @@ class _Compiler:
         spans = find_names(texts, self.fuzzy.registry, self.fuzzy.vocabulary, limit=_FUZZY_NAMES)
         named = set()
         for span in spans:
-            size = span.end - span.start
-            found = self.close_names(span.text, "person", negated=False, share=1 / size)
+            found = self.close_names(span.text, "person", negated=False)
             people.extend(found)
             for index in range(span.start, span.end):
                 named.add(index)
@@ -293,6 +300,8 @@ class _Compiler:
                 mains.append(other)
                 bonuses.extend(extra)
             clauses[index] = (_either(mains), tuple(bonuses))
+            if not word.prefix and first + index < len(self.title):
+                self.fixed[first + index] = [t.text for t in analyze(suggestions[0].word, "title")]
             used = tuple(dict.fromkeys(s.word for s in suggestions))
             self.corrections.append(Correction(original=word.text, used=used, field=None, kind="word"))
         return people
@@ -331,7 +340,7 @@ def compile_query(text: str, searcher: Any = None, fuzzy: Fuzzy | None = None) -
         raise QueryError("nothing to search for: the query has only stop words or punctuation", text)
     return Compiled(
         find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms,
-        title=tuple(compiler.title), corrections=tuple(compiler.corrections),
+        titles=compiler.titles(), corrections=tuple(compiler.corrections),
         rare=tuple(compiler.rare), people=tuple(compiler.people),
     )
 
@@ -382,7 +391,7 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     for docnum, score in scores.items():
         stored = searcher.stored_fields(docnum)
         film = stored["film"]
-        if compiled.title and tuple(terms(stored.get("title") or "", "title")) == compiled.title:
+        if compiled.titles and tuple(terms(stored.get("title") or "", "title")) in compiled.titles:
             # The query is the film's title, word for word: what someone typing a title wants first.
             score *= 1 + ranking.TITLE_EXACT
         if film not in films or score > films[film][0]:

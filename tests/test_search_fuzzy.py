@@ -80,3 +80,15 @@ def test_cli_person_and_correction_line(small_index):
     assert "Showing results" not in exact.stdout and "No films match" in exact.stdout
     nobody = runner.invoke(app, ["person", "Zzyzx Qwvbn", "--index", index])
     assert nobody.exit_code == 0 and "No one credited" in nobody.stdout
+
+
+def test_mistyped_title_still_counts_as_the_exact_title(small_index, tmp_path):
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "r.txt").write_text(
+        "= Deep Steel Returns =\n\nDeep Steel Returns\n- Released: 1999\n\n==Plot==\nThe deep steel crew returns.\n",
+        encoding="utf-8",
+    )
+    small_index.add([tmp_path / "more"])
+    results = small_index.search("deep steell")
+    assert results.corrections and results.corrections[0].used[0] == "steel"
+    assert titles(results)[0] == "Deep Steel"
