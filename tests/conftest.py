@@ -82,6 +82,14 @@ def write_articles(folder: Path, articles: dict[str, str] = ARTICLES) -> Path:
     return folder
 
 
+def film(folder: Path, name: str, title: str, plot: str, infobox: str = "- Released: 1999") -> Path:
+    """Write one small article (`infobox`: its "- Key: Value" lines) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"= {title} =\n\n{title}\n{infobox}\n\n==Plot==\n{plot}\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def articles_dir(tmp_path: Path) -> Path:
     """A folder of the fictional articles."""

@@ -6,6 +6,7 @@ import pytest
 
 from searcher import QueryError
 from searcher.query import compile_query
+from tests.conftest import film
 
 
 def titles(results) -> list[str]:
@@ -138,15 +139,10 @@ def test_only_stop_words_still_search_titles():
 
 
 def test_exact_title_outranks_a_longer_title_sharing_its_words(small_index, tmp_path):
-    small_index.add([_article(tmp_path, "steel.txt", "Deep Steel Returns", "The deep steel crew returns.")])
+    small_index.add([film(tmp_path, "steel.txt", "Deep Steel Returns", "The deep steel crew returns.")])
     assert titles(small_index.search("deep steel"))[0] == "Deep Steel"
     assert titles(small_index.search("deep steel returns"))[0] == "Deep Steel Returns"
 
-
-def _article(folder, name: str, title: str, plot: str):
-    path = folder / name
-    path.write_text(f"= {title} =\n\n{title}\n- Released: 1999\n\n==Plot==\n{plot}\n", encoding="utf-8")
-    return path
 
 
 def test_long_free_word_query_with_unknown_words_still_answers(small_index):

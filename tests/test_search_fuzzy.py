@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from searcher.cli import app
+from tests.conftest import film
 
 runner = CliRunner()
 
@@ -47,12 +48,7 @@ def test_unknown_word_is_corrected_known_word_is_not(small_index):
 
 
 def test_exact_match_outranks_a_fuzzy_one(small_index, tmp_path):
-    (tmp_path / "extra").mkdir()
-    (tmp_path / "extra" / "a.txt").write_text(
-        "= Paredas Story =\n\nParedas Story\n- Starring: Lucio Paredas\n- Released: 2001\n\n==Plot==\nA tale.\n",
-        encoding="utf-8",
-    )
-    small_index.add([tmp_path / "extra"])
+    small_index.add([film(tmp_path, "a.txt", "Paredas Story", "A tale.", "- Starring: Lucio Paredas")])
     results = small_index.search("cast:Paredes")
     first_exact = [h.title for h in results][:2]
     assert "Paredas Story" not in first_exact
@@ -83,12 +79,7 @@ def test_cli_person_and_correction_line(small_index):
 
 
 def test_mistyped_title_still_counts_as_the_exact_title(small_index, tmp_path):
-    (tmp_path / "more").mkdir()
-    (tmp_path / "more" / "r.txt").write_text(
-        "= Deep Steel Returns =\n\nDeep Steel Returns\n- Released: 1999\n\n==Plot==\nThe deep steel crew returns.\n",
-        encoding="utf-8",
-    )
-    small_index.add([tmp_path / "more"])
+    small_index.add([film(tmp_path, "r.txt", "Deep Steel Returns", "The deep steel crew returns.")])
     results = small_index.search("deep steell")
     assert results.corrections and results.corrections[0].used[0] == "steel"
     assert titles(results)[0] == "Deep Steel"
