@@ -299,7 +299,7 @@ def measure(
 
     Args:
         qrels: query id -> {document id: grade >= 1} (documents not listed are not relevant).
-        run: query id -> document ids, best first (only the first `limit` count; ids must be distinct).
+        run: query id -> document ids, best first (only the first `limit` count; a repeat is not relevant again).
         limit: the cut-off k of MRR@k, Success@k, Recall@k and nDCG@k.
 
     Returns:
@@ -313,8 +313,13 @@ def measure(
     field_of = {str(m): name for m, name in zip(measures, names.values(), strict=True)}
     # Scores from ranks, not engine scores: pytrec_eval re-sorts by score and breaks ties by
     # document id, which would reorder films that an engine scored equal.
-    scored = {qid: {doc: float(limit - i) for i, doc in enumerate(docs[:limit])}
-              for qid, docs in run.items() if qid in qrels and docs}
+    scored: dict[str, dict[str, float]] = {}
+    for qid, docs in run.items():
+        if qid in qrels and docs:
+            ranked = scored[qid] = {}
+            for i, doc in enumerate(docs[:limit]):
+                # A repeat keeps its slot, as a non-relevant placeholder, so later ranks stay put.
+                ranked[f"\0repeat-{i}" if doc in ranked else doc] = float(limit - i)
     values: dict[str, dict[str, float]] = {qid: dict.fromkeys(_FIELDS, 0.0) for qid in qrels}
     judged = {qid: {doc: int(g) for doc, g in docs.items()} for qid, docs in qrels.items()}
     if scored:
@@ -398,13 +403,13 @@ def evaluate(
     seconds = time.perf_counter() - started - baseline_time
 
     ours_metrics = measure(qrels, {qid: [f for f, _ in hits] for qid, (hits, _) in ours.items()}, limit)
-    theirs_metrics = measure(qrels, {qid: [f for f, _ in hits] for qid, hits in theirs.items()}, limit) if baseline else {}
+    theirs_metrics = measure(qrels, {qid: [f for f, _ in hits] for qid, hits in theirs.items()}, limit)
 
     outcomes = []
     for q in chosen:
         hits, error = ours[q.id]
         mine = _engine_run(hits, qrels[q.id], ours_metrics[q.id], error)
-        other = _engine_run(theirs[q.id], qrels[q.id], theirs_metrics[q.id], None) if baseline else None
+        other = _engine_run(theirs[q.id], qrels[q.id], theirs_metrics[q.id], None) if baseline is not None else None
         outcomes.append(QueryOutcome(query=q, films=len(qrels[q.id]), filmsearch=mine, baseline=other))
 
     groups = []

@@ -125,6 +125,10 @@ def test_measure_graded_ndcg_at_10() -> None:
 def test_measure_keeps_the_given_order_on_ties() -> None:
     # Engines may score films equal; the rank order given is what counts.
     assert measure({"q": {"a": 1}}, {"q": ["z", "a"]})["q"].mrr == 0.5
+    # A repeated id counts once: its second slot is a miss.
+    assert measure({"q": {"a": 1, "b": 1}}, {"q": ["a", "a", "b"]})["q"].ndcg == pytest.approx(
+        (1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
+    )
 
 
 def test_metric_names() -> None:

@@ -1,7 +1,9 @@
 """Measure and tune ranking on the judged query set (a development tool, not part of the package).
 
-    python tests/relevance/tune.py report --index /tmp/ix_eval [--split tune|heldout] [--json OUT]
-    python tests/relevance/tune.py tune --index /tmp/ix_eval [--rounds 2] [--kind known-item ...]
+    python tests/relevance/tune.py report --index /tmp/ix [--split tune|heldout] [--set JSON] [--json OUT]
+    python tests/relevance/tune.py tune --index /tmp/ix [--rounds 2] [--knob K1 ...] [--start JSON]
+
+JSON names knob values, e.g. '{"K1": 0.9, "BONUS.title": 0.5}' ("A.b" is key b of dict A).
 
 `report` prints filmsearch against the FTS5 baseline per kind (a Markdown table). `tune` runs a
 coordinate search over the knobs in `searcher/ranking.py` on the **tune** split only: each knob
@@ -10,7 +12,8 @@ in turn is tried at every value of its grid, the others held, and kept at the be
 parameters need a fresh searcher, which `apply` arranges by closing the index). The objective is
 the mean over kinds of nDCG@10, so that each kind weighs the same whatever its query count.
 
-The FTS5 baseline is built once over the index's articles and kept at --baseline-db.
+`report` builds the FTS5 baseline once over the index's articles and keeps it at --baseline-db
+(delete the file when the indexed articles change).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ GRID: dict[str, list[float]] = {
     "FIELD_B.person": [0.0, 0.2, 0.4],
     "FIELD_B.characters": [0.0, 0.3, 0.6],
     "TITLE_EXACT": [0.0, 0.5, 1.0, 2.0, 4.0],
+    "FUZZY": [0.5, 0.8, 1.0],
     "COORD": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
     "COMMON": [0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 1.0],
 }
