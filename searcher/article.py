@@ -31,6 +31,11 @@ _HEADING = re.compile(r"^(={2,})\s*(.*?)\s*\1\s*$")
 _INFOBOX = re.compile(r"^[-*]\s*([^:\n]{1,40}?)\s*:\s*(.*?)\s*$")
 _LIST_ITEM = re.compile(r"^[-*•]\s+(.*?)\s*$")
 _CAST_SPLIT = re.compile(r"\s+(?:as|-|–|—|\.\.\.|…)\s+|\s*:\s+")
+#: Where a role's description starts ("Quentin Beck / Mysterio: A master of trickery ..."):
+#: the description would make every plot word a character.
+_ROLE_END = re.compile(r":\s|\s[-–—]\s|,\s|(?<=[a-z]{3})\.\s")
+#: A role longer than this many words is a description without a separator: keep its start.
+_ROLE_WORDS = 6
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _TITLE_YEAR = re.compile(r"\((?:[^()]*\s)?(1[89]\d\d|20\d\d)\s[^()]*\bfilm\)\s*$")
 _DISAMBIGUATOR = re.compile(r"\s*\((?:[^()]*\s)?film\)\s*$")
@@ -177,7 +182,9 @@ def _minutes(value: str) -> int | None:
 def _cast_member(text: str) -> CastMember | None:
     parts = _CAST_SPLIT.split(text, maxsplit=1)
     actor = parts[0].strip(" -–—,;")
-    role = parts[1].strip(" -–—,;") if len(parts) > 1 else None
+    role = None
+    if len(parts) > 1:
+        role = " ".join(_ROLE_END.split(parts[1], maxsplit=1)[0].split()[:_ROLE_WORDS]).strip(" -–—,;.")
     if not actor:
         return None
     return CastMember(actor=actor, role=role or None)

@@ -452,3 +452,15 @@ def test_corpus_sample_parses():
         if decade != "unknown" and a.year is not None:
             start = int(decade[:4])
             assert start <= a.year < start + 10, (path, a.year)
+
+
+def test_role_descriptions_are_not_characters():
+    text = (
+        "= Far Film =\n\nFar Film\n\n==Cast==\n"
+        "- Jake Gyllenhaal as Quentin Beck / Mysterio: A master of trickery with a fake backstory\n"
+        "- Zendaya as MJ, a classmate who suspects the truth\n"
+        "- Tom Holland as Peter Parker – a teenager\n"
+        "- Anne Coesens as Tania\n"
+    )
+    article = parse_article(text)
+    assert article.characters == ("Quentin Beck / Mysterio", "MJ", "Peter Parker", "Tania")
