@@ -142,7 +142,10 @@ def carry_forward(folder: Path, gen: int, docs: int, slack: float) -> bool:
                  if p.stem.rsplit("-", 1)[1].isdigit() and int(p.stem.rsplit("-", 1)[1]) < gen]
         if not older:
             return False
-        data = max(older)[1].read_bytes()
+        try:
+            data = max(older)[1].read_bytes()
+        except OSError:  # a reader building a newer cache removed it meanwhile
+            return False
         end = data.find(b"\n")
         header = data[:end].decode("utf-8", "replace").split(" ")
         built = next((int(f[5:]) for f in header[4:] if f.startswith("docs=") and f[5:].isdigit()), None)
