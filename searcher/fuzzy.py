@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .analysis import STOP_WORDS, fold, stem
+from .indexer import stored_title
 from .names import Match, NameRegistry, name_key
 
 __all__ = ["Suggestion", "Vocabulary", "NameSpan", "find_names", "typo_budget", "prepare"]
@@ -333,9 +334,7 @@ def _build(searcher: Any) -> tuple[list[str], list[list[str]], list[str], list[l
     reader = searcher.reader()
     title_words: set[str] = set()
     for docnum in reader.all_doc_ids():
-        title = reader.stored_fields(docnum).get("title")
-        if title:
-            title_words.update(_WORD.findall(fold(title)))
+        title_words.update(_WORD.findall(fold(stored_title(reader.stored_fields(docnum)))))
     terms = (t.decode("utf-8") for t in reader.lexicon(FIELD))
     return (*_Buckets.build(title_words), *_Buckets.build(t for t in terms if t.isalpha()))
 

@@ -40,11 +40,11 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL
 
-from .analysis import NAME_SEPARATOR, fold, terms
+from .analysis import NAME_SEPARATOR, fold
 from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
 from .errors import ArticleError, IndexMissingError, SourceMissingError
 from .names import name_key
-from .schema import CATCH_ALL, PROSE_FIELDS, fingerprint, make_schema
+from .schema import CATCH_ALL, catch_all, fingerprint, make_schema
 from . import store
 from .store import IndexFolder, merge_roots
 
@@ -139,6 +139,11 @@ class IndexStatus:
                 "updated": self.updated, "new": self.new, "changed": self.changed, "gone": self.gone}
 
 
+def stored_title(stored: dict[str, Any]) -> str:
+    """An article's display title from its stored fields (stored only where it is not the page title)."""
+    return stored.get("display_title") or stored["page_title"]
+
+
 def film_key(page_title: str) -> str:
     """Articles with the same page title (folded) are one film."""
     return " ".join(fold(page_title).split())
@@ -200,22 +205,17 @@ def _names(values: Iterable[str]) -> str | None:
 
 
 def document(article: Article, *, path: str, digest: str, size: int, mtime: float) -> dict[str, Any]:
-    """The Whoosh document for an article; absent values are left out, never stored as 0 or "".
-
-    Prose is analysed here, once, and handed to Whoosh as term lists: the same terms
-    go to their own field and to the catch-all, so analysing twice would be waste.
-    """
-    prose = {name: terms(getattr(article, name) or "", "prose") for name in PROSE_FIELDS}
-    everything = [
-        *terms(article.title, "prose"),
-        *(t for name in PROSE_FIELDS for t in prose[name]),
-        *terms(" ".join((*article.people, *article.characters)), "prose"),
-    ]
+    """The Whoosh document for an article; absent values are left out, never stored as 0 or ""."""
+    everything = catch_all({
+        "title": article.title, "lead": article.lead or "", "plot": article.plot or "", "other": article.other or "",
+        "names": NAME_SEPARATOR.join((*article.people, *article.characters)),
+    })
     values: dict[str, Any] = {
         "path": path,
         "film": film_key(article.page_title),
         "page_title": article.page_title,
         "title": article.title,
+        "display_title": article.title if article.title != article.page_title else None,
         "year": article.year,
         "runtime": article.runtime,
         "hash": digest,
@@ -224,7 +224,6 @@ def document(article: Article, *, path: str, digest: str, size: int, mtime: floa
         "richness": article.richness,
         "names": ",".join(filter(None, dict.fromkeys(name_key(n) for n in article.people))) or None,
         "credits": _credits(article) or None,
-        **{name: found or None for name, found in prose.items()},
         CATCH_ALL: everything or None,
         "cast": _names(article.actors),
         "characters": _names(article.characters),

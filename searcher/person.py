@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .indexer import film_key, stored_title
 from .names import CUTOFF, Match, NameRegistry
 
 __all__ = ["Credit", "Person", "filmography", "VARIANT", "RARE_SIMILAR", "RARE_VARIANT"]
@@ -91,7 +92,7 @@ def filmography(searcher: Any, name: str, *, cutoff: float = CUTOFF) -> Person |
         return None
     best, rest = matches[0], matches[1:]
     documents = {m.key: set(searcher.document_numbers(names=m.key)) for m in matches}
-    films_of = {key: {searcher.stored_fields(n)["film"] for n in docs} for key, docs in documents.items()}
+    films_of = {key: {film_key(searcher.stored_fields(n)["page_title"]) for n in docs} for key, docs in documents.items()}
     variants: list[Match] = []
     others: list[Match] = []
     for match in rest:
@@ -113,7 +114,7 @@ def _credits(searcher: Any, people: list[Match], documents: dict[str, set[int]])
     by_film: dict[str, list[dict[str, Any]]] = {}
     for docnum in sorted(set().union(*documents.values())):
         stored = searcher.stored_fields(docnum)
-        by_film.setdefault(stored["film"], []).append(stored)
+        by_film.setdefault(film_key(stored["page_title"]), []).append(stored)
     found = []
     for film, articles in by_film.items():
         siblings = [searcher.stored_fields(n) for n in searcher.document_numbers(film=film)]
@@ -129,7 +130,7 @@ def _credits(searcher: Any, people: list[Match], documents: dict[str, set[int]])
                     if role:
                         roles.setdefault(role, None)
         found.append(Credit(
-            title=shown.get("title") or shown["page_title"], year=shown.get("year"), path=shown["path"],
+            title=stored_title(shown), year=shown.get("year"), path=shown["path"],
             jobs=tuple(jobs), roles=tuple(roles), credited_as=next(iter(spellings), ""),
             also=tuple(sorted(d["path"] for d in siblings if d["path"] != shown["path"])),
         ))

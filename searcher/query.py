@@ -25,16 +25,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.scoring import bm25
+from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 
 from . import ranking, syntax
 from .analysis import analyze, fold, terms
 from .article import Article, read_article
 from .errors import ArticleError, QueryError
 from .hits import Correction, Hit, Results
-from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS
+from .indexer import film_key, stored_title
+from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS, SECTIONS, section_of, section_span
 from .snippets import highlight
 
-__all__ = ["compile_query", "run_search", "Compiled", "FreeWord"]
+__all__ = ["compile_query", "run_search", "Compiled", "FreeWord", "InSection"]
 
 #: From this many (rarer) free words on, candidates must have two of them.
 STRICT_WORDS = 3
@@ -58,6 +61,37 @@ class FreeWord:
     text: wq.Query | None
     found: bool
     bonus: tuple[wq.Query, ...]
+
+
+class InSection(WrappingSpan):
+    """Matches a catch-all word or phrase only where it stands within positions [start, end): one prose section."""
+
+    def __init__(self, q: wq.Query, start: int, end: int):
+        self.q, self.start, self.end = q, start, end
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InSection) and (self.q, self.start, self.end) == (other.q, other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.q, self.start, self.end))
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return _InSectionMatcher(self._subm(searcher, context), self.start, self.end)
+
+
+class _InSectionMatcher(SpanWrappingMatcher):
+    def __init__(self, child: Any, start: int, end: int):
+        self.start, self.end = start, end
+        super().__init__(child)
+
+    def copy(self) -> _InSectionMatcher:
+        return _InSectionMatcher(self.child.copy(), self.start, self.end)
+
+    def _replacement(self, newchild: Any) -> _InSectionMatcher:
+        return _InSectionMatcher(newchild, self.start, self.end)
+
+    def _get_spans(self) -> list[Any]:
+        return [span for span in self.child.spans() if self.start <= span.start and span.end < self.end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +187,8 @@ class _Compiler:
         if not found:
             raise QueryError(f"{fieldname}:{text} has no searchable word (only stop words or punctuation)", text)
         self.note(fieldname, found, negated)
-        if fieldname in PROSE_FIELDS and len(found) > 1:
-            # Prose fields keep no positions: the phrase is checked in the catch-all.
-            return wq.And([wq.Phrase(CATCH_ALL, found), *(wq.Term(fieldname, t) for t in found)])
+        if fieldname in PROSE_FIELDS:
+            return InSection(_sequence(CATCH_ALL, found), *section_span(fieldname))
         exact = _sequence(fieldname, found)
         if self.fuzzy is None or fieldname not in _PERSON_JOBS:
             return exact  # type: ignore[return-value]
@@ -387,13 +420,14 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
         found = searcher.search(compiled.find, limit=wanted)
         first, total = {docnum: score for score, docnum in found.top_n}, found.estimated_length()
     scores = _score(searcher, compiled, first)
+    titled = _exact_titles(searcher, compiled.titles, sorted(scores))
+    film_of = searcher.reader().column_reader("film") if scores else {}
     films: dict[str, tuple[float, int]] = {}
     for docnum, score in scores.items():
-        stored = searcher.stored_fields(docnum)
-        film = stored["film"]
-        if compiled.titles and tuple(terms(stored.get("title") or "", "title")) in compiled.titles:
+        if docnum in titled:
             # The query is the film's title, word for word: what someone typing a title wants first.
             score *= 1 + ranking.TITLE_EXACT
+        film = film_of[docnum]
         if film not in films or score > films[film][0]:
             films[film] = (score, docnum)
     best = sorted(films.values(), key=lambda item: (-item[0], item[1]))[:limit]
@@ -401,6 +435,18 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     hits = [_hit(searcher, docnum, score, snippet_terms) for score, docnum in best]
     total = max(total, len(hits))
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
+
+
+def _exact_titles(searcher: Any, titles: frozenset[tuple[str, ...]], docnums: list[int]) -> set[int]:
+    """The candidates whose title is one of `titles`, word for word (only those with the words in
+    sequence have their stored title read)."""
+    exact = set()
+    for title in titles:
+        clause = _sequence("title", list(title))
+        for docnum in _leaf_scores(searcher, clause, docnums) if clause is not None else ():
+            if tuple(terms(stored_title(searcher.stored_fields(docnum)), "title")) in titles:
+                exact.add(docnum)
+    return exact
 
 
 def _count_find(searcher: Any, compiled: Compiled, wanted: int) -> tuple[dict[int, float], int] | None:
@@ -455,6 +501,47 @@ def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[in
     return scores
 
 
+def _section_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[int, float] | None:
+    """A free word's BM25 score in the catch-all with each occurrence weighted by its section
+    (`ranking.SECTION_WEIGHT`: a word in the plot says more than one in the reception).
+
+    Handles a word and its corrections (`Term`, `Or` of terms); None for anything else (the
+    caller keeps Whoosh's unweighted score). With every weight 1 it equals Whoosh's score.
+    """
+    if isinstance(clause, wq.Or):
+        parts = [_section_scores(searcher, sub, docnums) for sub in clause.subqueries]
+        if any(part is None for part in parts):
+            return None
+        summed: dict[int, float] = defaultdict(float)
+        for part in parts:
+            for docnum, score in part.items():  # type: ignore[union-attr]
+                summed[docnum] += score * clause.boost
+        return dict(summed)
+    if not isinstance(clause, wq.Term) or clause.fieldname != CATCH_ALL:
+        return None
+    reader = searcher.reader()
+    if (CATCH_ALL, clause.text) not in reader:
+        return {}
+    idf = searcher.idf(CATCH_ALL, clause.text)
+    average = searcher.avg_field_length(CATCH_ALL) or 1
+    b = ranking.FIELD_B.get(CATCH_ALL, ranking.DEFAULT_B)
+    weights = [ranking.SECTION_WEIGHT.get(name, 1.0) for name in SECTIONS]
+    matcher = reader.postings(CATCH_ALL, clause.text)
+    scores = {}
+    for docnum in docnums:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() == docnum:
+            tf = sum(weights[section_of(pos)] for pos in matcher.value_as("positions"))
+            length = reader.doc_field_length(docnum, CATCH_ALL, 1)
+            scores[docnum] = clause.boost * bm25(idf, tf, length, average, b, ranking.K1)
+    return scores
+
+
 def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[int, float]:
     """Add the short-field and common-word scores, then scale by the share of free words matched."""
     if not found or not (compiled.words or compiled.extra):
@@ -472,9 +559,14 @@ def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[i
         if word.text is not None:
             text_scores = _leaf_scores(searcher, word.text, docnums)
             hits.update(text_scores)
-            if not word.found:
+            weighted = _section_scores(searcher, word.text, docnums)
+            if weighted is None:
+                weighted = text_scores
+            for docnum, score in weighted.items():
+                totals[docnum] += score
+            if word.found:  # the find phase scored it already, unweighted
                 for docnum, score in text_scores.items():
-                    totals[docnum] += score
+                    totals[docnum] -= score
         for clause in word.bonus:
             for docnum, score in _leaf_scores(searcher, clause, docnums).items():
                 totals[docnum] += score
@@ -487,14 +579,14 @@ def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[i
 
 def _hit(searcher: Any, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
     stored = searcher.stored_fields(docnum)
-    siblings = [searcher.stored_fields(n) for n in searcher.document_numbers(film=stored["film"])]
+    siblings = [searcher.stored_fields(n) for n in searcher.document_numbers(film=film_key(stored["page_title"]))]
     best = max(siblings or [stored], key=lambda d: (d.get("richness", 0), d["path"] == stored["path"]))
     try:
         snippet, fields = highlight(_snippet_texts(read_article(best["path"])), terms)
     except ArticleError:
         snippet, fields = None, ()
     return Hit(
-        title=best.get("title") or best["page_title"],
+        title=stored_title(best),
         page_title=best["page_title"],
         year=best.get("year"),
         path=best["path"],

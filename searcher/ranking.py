@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from whoosh import scoring
 
-__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "FUZZY", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
+__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "SECTION_WEIGHT", "FUZZY", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
 
 #: Weight of a free word's match in the catch-all field.
 TEXT_BOOST = 1.0
@@ -38,6 +38,10 @@ TITLE_EXACT = 1.0
 #: A close name or a corrected word scores this share of an exact match (times its similarity),
 #: so an exact match always ranks above a fuzzy one.
 FUZZY = 0.8
+
+#: Weight of a free word's occurrence by the catch-all section it is in (`schema.SECTIONS`),
+#: for the films the find phase hands to the score phase.
+SECTION_WEIGHT: dict[str, float] = {"title": 1.0, "lead": 1.0, "plot": 1.0, "other": 1.0, "names": 1.0}
 
 #: Per-field BM25 length normalisation; fields not named use `DEFAULT_B`.
 DEFAULT_B = 0.75

@@ -1,43 +1,48 @@
-"""The Whoosh schema: every field name, its analyzer and its ranking weight, defined once.
+"""The Whoosh schema: every field name and its analyzer, defined once.
 
-Boosts are applied at query time (see `BOOSTS`), never written into postings, so
-tuning them needs no rebuild. BM25F normalises each field's length on its own,
-with one `B` per field (`FIELD_B`): short name fields want little length
-normalisation, prose wants the usual 0.75.
+Ranking weights live in `ranking.py` and apply at query time, so tuning needs no
+rebuild. The index records `fingerprint()`; an index built with another schema is
+refused with a request to rebuild (`filmsearch index --full`).
 
-The index records `fingerprint()`; an index built with another schema is refused
-with a request to rebuild (`filmsearch index --full`).
+Prose is indexed once, in the catch-all field `CATCH_ALL`, where each section of the
+article (`SECTIONS`) starts at its own position far from the others. A query limited
+to a prose section (`plot:word`) matches the catch-all positions inside that section
+(`section_span`), so the prose sections need no posting lists of their own: that
+halves what a build writes, and a phrase never runs from one section into the next.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from whoosh import fields, scoring
+from whoosh import fields, formats
 from whoosh.analysis import Token, Tokenizer
 
-from .analysis import analyze
+from .analysis import NAME_SEPARATOR, analyze, terms
 
 __all__ = [
     "FilmTokenizer",
+    "CatchAll",
     "make_schema",
     "fingerprint",
-    "weighting",
+    "catch_all",
+    "section_span",
+    "section_of",
     "TEXT_FIELDS",
     "NAME_FIELDS",
     "NUMERIC_FIELDS",
     "SEARCHABLE",
     "PROSE_FIELDS",
     "CATCH_ALL",
-    "TEXT_BOOST",
-    "BONUS",
+    "SECTIONS",
     "KIND",
 ]
 
 #: Bump when analysis changes in a way the schema cannot see (it changes the fingerprint).
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 #: Searchable text fields and the analyzer kind of each.
 KIND: dict[str, str] = {
@@ -63,7 +68,7 @@ NAME_FIELDS = tuple(f for f, kind in KIND.items() if kind == "name")
 NUMERIC_FIELDS = ("year", "runtime")
 SEARCHABLE = TEXT_FIELDS + NUMERIC_FIELDS
 
-#: Prose fields: indexed without positions; their phrases are checked in `CATCH_ALL`.
+#: Prose fields users can name in a query; they are sections of `CATCH_ALL`, not Whoosh fields.
 PROSE_FIELDS = ("lead", "plot", "other")
 
 #: Everything as prose (title, lead, plot, other sections, names), with positions. Free words
@@ -71,15 +76,41 @@ PROSE_FIELDS = ("lead", "plot", "other")
 #: 7-word query over 6 fields five times faster. Not a field users name in queries.
 CATCH_ALL = "text"
 
-#: Weight of a free word's match in the catch-all, and of the bonus when it also matches a
-#: short field (checked only for films the catch-all found, so bonuses cost little).
-TEXT_BOOST = 1.0
-BONUS: dict[str, float] = {"title": 1.0, "person": 1.0, "characters": 0.5}
+#: The catch-all's sections, in position order.
+SECTIONS = ("title", *PROSE_FIELDS, "names")
+#: Positions each section may use; words past the end of a section share its last position.
+_SECTION_SIZE = 1 << 20
 
-#: Per-field BM25 length normalisation; fields not named use `DEFAULT_B`.
-DEFAULT_B = 0.75
-FIELD_B: dict[str, float] = {"title": 0.4, "person": 0.2, "characters": 0.3, "cast": 0.2, "crew": 0.2, "text": 0.75}
-K1 = 1.2
+
+def section_span(section: str) -> tuple[int, int]:
+    """The catch-all positions of a section: [start, end)."""
+    start = SECTIONS.index(section) * _SECTION_SIZE
+    return start, start + _SECTION_SIZE
+
+
+def section_of(position: int) -> int:
+    """The index in `SECTIONS` of the section a catch-all position is in."""
+    return min(position // _SECTION_SIZE, len(SECTIONS) - 1)
+
+
+def catch_all(texts: Mapping[str, str]) -> list[tuple[str, int]]:
+    """The catch-all value of an article: (term, position) for each word of each section in `texts`.
+
+    Positions count terms, not words, so a typed phrase matches across a dropped stop word
+    ("story of the sea" is "stori sea"), as Whoosh numbers them in a phrase query.
+    `NAME_SEPARATOR` splits a section into parts (people) that no phrase spans.
+    """
+    found = []
+    for section in SECTIONS:
+        if text := texts.get(section):
+            pos, end = section_span(section)
+            for part in text.split(NAME_SEPARATOR):
+                for term in terms(part, "prose"):
+                    found.append((term, min(pos, end - 1)))
+                    pos += 1
+                pos += 1
+    return found
+
 
 class FilmTokenizer(Tokenizer):
     """Whoosh's side of `searcher.analysis.analyze`: one tokenizer, no filter chain."""
@@ -115,20 +146,72 @@ class FilmTokenizer(Tokenizer):
             yield token
 
 
-def _text(kind: str, stored: bool = False, phrase: bool = True) -> fields.TEXT:
-    return fields.TEXT(analyzer=FilmTokenizer(kind), phrase=phrase, stored=stored)
+def _text(kind: str) -> fields.TEXT:
+    field = fields.TEXT(analyzer=FilmTokenizer(kind))
+    field.format = CompactPositions()
+    return field
+
+
+class CompactPositions(formats.Positions):
+    """Positions as varint deltas: Whoosh pickles a list per posting, several times the size
+    (and a pickle call per posting at build time)."""
+
+    def encode(self, poslist: Iterable[int]) -> bytes:
+        out = bytearray()
+        base = 0
+        for pos in poslist:
+            delta = pos - base
+            base = pos
+            while delta > 0x7F:
+                out.append(delta & 0x7F | 0x80)
+                delta >>= 7
+            out.append(delta)
+        return bytes(out)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        positions = []
+        pos = shift = delta = 0
+        for byte in valuestring:
+            delta |= (byte & 0x7F) << shift
+            if byte & 0x80:
+                shift += 7
+            else:
+                pos += delta
+                positions.append(pos)
+                delta = shift = 0
+        return positions
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return sum(1 for byte in valuestring if not byte & 0x80)
+
+
+class CatchAll(fields.TEXT):
+    """The catch-all field: indexes the (term, position) pairs of `catch_all`, already analysed."""
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=FilmTokenizer("prose"))
+        self.format = CompactPositions()
+
+    def index(self, value: Iterable[tuple[str, int]], **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        positions: dict[str, list[int]] = defaultdict(list)
+        for term, pos in value:
+            positions[term].append(pos)
+        encode = self.format.encode
+        for term, found in positions.items():
+            yield term.encode("utf-8"), len(found), float(len(found)), encode(found)
 
 
 def make_schema() -> fields.Schema:
     """A fresh schema; field objects carry their analyzers, so queries analyse as indexing did."""
-    text_fields = {
-        name: _text(kind, stored=name == "title", phrase=name not in PROSE_FIELDS) for name, kind in KIND.items()
+    text_fields: dict[str, fields.FieldType] = {
+        name: _text(kind) for name, kind in KIND.items() if name not in PROSE_FIELDS
     }
-    text_fields[CATCH_ALL] = _text("prose")
+    text_fields[CATCH_ALL] = CatchAll()
     return fields.Schema(
         path=fields.ID(stored=True, unique=True),
-        film=fields.ID(stored=True, sortable=True),
+        film=fields.ID(sortable=True),
         page_title=fields.STORED(),
+        display_title=fields.STORED(),  # only where it is not the page title (indexer.stored_title)
         year=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         runtime=fields.NUMERIC(int, bits=32, stored=True, signed=False),
         hash=fields.STORED(),
@@ -153,7 +236,3 @@ def fingerprint() -> str:
         parts.append(f"{name}:{type(field).__name__}:{kind}:{getattr(field, 'format', None).__class__.__name__}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
-
-def weighting() -> scoring.WeightingModel:
-    """BM25F with our per-field length normalisation."""
-    return scoring.BM25F(B=DEFAULT_B, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})

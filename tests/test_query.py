@@ -68,6 +68,32 @@ def test_phrase_requires_adjacent_words(small_index):
     assert titles(small_index.search('plot:"hunger strike"')) == ["Wire Fences"]
 
 
+def test_prose_field_matches_only_in_its_section(small_index):
+    # "lighthouse" is in The Harbour Ghost's lead and plot; "mystery" only in its lead.
+    assert titles(small_index.search("plot:lighthouse")) == ["The Harbour Ghost"]
+    assert titles(small_index.search("lead:mystery")) == ["The Harbour Ghost"]
+    assert len(small_index.search("plot:mystery")) == 0
+    assert len(small_index.search("lead:clown")) == 0
+    assert titles(small_index.search('lead:"norwegian mystery film"')) == ["The Harbour Ghost"]
+    assert len(small_index.search('plot:"norwegian mystery"')) == 0
+
+
+def test_phrase_never_spans_two_sections(tmp_path):
+    from searcher import Index
+
+    folder = tmp_path / "a"
+    (folder).mkdir()
+    (folder / "x.txt").write_text(
+        "= Salt Harbour =\n\nSalt Harbour\n- Released: 1990\n\nA story of the sea.\n\n==Plot==\nWinter comes early.\n",
+        encoding="utf-8",
+    )
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        assert titles(idx.search('"story of the sea"')) == ["Salt Harbour"]
+        assert len(idx.search('"sea winter"')) == 0  # lead ends with "sea", plot starts with "winter"
+        assert titles(idx.search('"harbour story"')) == []  # title, then lead
+
+
 def test_year_and_ranges(small_index):
     assert titles(small_index.search("year:1987")) == ["The Harbour Ghost"]
     assert set(titles(small_index.search("year:1990..2010"))) == {"Deep Steel", "Amélie of the Mountains", "Illegal"}
@@ -148,3 +174,36 @@ def test_exact_title_outranks_a_longer_title_sharing_its_words(small_index, tmp_
 def test_long_free_word_query_with_unknown_words_still_answers(small_index):
     assert len(small_index.search("zzqx wwqy vvqz kkqj", fuzzy=False)) == 0
     assert titles(small_index.search("a submarine crew is trapped and waits for rescue as air runs out"))[0] == "Deep Steel"
+
+
+def test_section_weights_rescale_only_their_section(small_index, monkeypatch):
+    from whoosh import query as wq
+
+    from searcher import ranking
+    from searcher.query import _leaf_scores, _section_scores
+
+    searcher = small_index._current_searcher()
+    docnums = list(range(searcher.doc_count_all()))
+    lighthouse = wq.Term("text", "lighthous")  # in The Harbour Ghost's lead and plot
+    whoosh = _leaf_scores(searcher, lighthouse, docnums)
+    assert whoosh and _section_scores(searcher, lighthouse, docnums) == pytest.approx(whoosh)
+    monkeypatch.setitem(ranking.SECTION_WEIGHT, "other", 0.0)
+    assert _section_scores(searcher, lighthouse, docnums) == pytest.approx(whoosh)
+    monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 0.0)
+    lower = _section_scores(searcher, lighthouse, docnums)
+    assert lower.keys() == whoosh.keys() and all(lower[d] < whoosh[d] for d in whoosh)
+    assert _section_scores(searcher, wq.Phrase("text", ["lighthous", "keeper"]), docnums) is None
+
+
+def test_plot_weight_reorders_films(tmp_path, monkeypatch):
+    from searcher import Index, ranking
+
+    folder = tmp_path / "a"
+    film(folder, "a.txt", "Alpha", "A quiet film about a village.", "- Released: 1990\n\nAlpha is known for its falcon.")
+    film(folder, "b.txt", "Beta", "A falcon hunts over a village.", "- Released: 1990\n\nBeta is a quiet film.")
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 3.0)
+        assert titles(idx.search("falcon"))[0] == "Alpha"
+        monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 0.3)
+        assert titles(idx.search("falcon"))[0] == "Beta"

@@ -45,34 +45,18 @@ GRID: dict[str, list[float]] = {
     "FUZZY": [0.5, 0.8, 1.0],
     "COORD": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
     "COMMON": [0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 1.0],
+    "SECTION_WEIGHT.title": [0.0, 0.5, 1.0, 2.0],
+    "SECTION_WEIGHT.lead": [0.5, 1.0, 1.5, 2.0, 3.0],
+    "SECTION_WEIGHT.plot": [0.5, 1.0, 1.5, 2.0, 3.0],
+    "SECTION_WEIGHT.other": [0.0, 0.25, 0.5, 1.0],
+    "SECTION_WEIGHT.names": [0.0, 0.5, 1.0, 2.0],
 }
-#: Tried only when named with --knob: constants of query.py, and bonuses in prose fields
-#: (a free phrase then fails: prose fields keep no positions, so query.py would need a change).
+#: Tried only when named with --knob: the weight of free words, and constants of query.py.
 QUERY_GRID: dict[str, list[float]] = {
     "TEXT_BOOST": [0.25, 0.5, 0.75, 1.0],
-    "BONUS.plot": [0.0, 0.25, 0.5, 1.0, 2.0],
-    "BONUS.lead": [0.0, 0.25, 0.5, 1.0],
-    "FIELD_B.plot": [0.2, 0.4, 0.6, 0.75, 0.9],
-    "FIELD_B.lead": [0.2, 0.5, 0.75],
     "query:STRICT_WORDS": [2, 3, 4, 6, 99],
     "query:CANDIDATES": [50, 100, 200, 400],
 }
-
-
-def _prose_bonus_without_phrases() -> None:
-    """Simulate the query.py change a prose-field bonus needs: its words ANDed, not a phrase."""
-    from whoosh import query as wq
-
-    from searcher.schema import PROSE_FIELDS
-
-    sequence = query._sequence
-
-    def patched(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query | None:
-        if fieldname in PROSE_FIELDS and len(found) > 1:
-            return wq.And([wq.Term(fieldname, t) for t in found], boost=boost)
-        return sequence(fieldname, found, boost)
-
-    query._sequence = patched
 
 
 def get(knob: str) -> float:
@@ -122,8 +106,6 @@ def open_baseline(index: Index, path: Path) -> Fts5Baseline:
 def report_command(args: argparse.Namespace) -> None:
     index = Index(args.index, create=False)
     config = json.loads(args.set or "{}")
-    if config.get("BONUS.plot") or config.get("BONUS.lead"):
-        _prose_bonus_without_phrases()
     apply(index, config)
     with open_baseline(index, args.baseline_db) as baseline:
         report = evaluate(index, args.queries, split=args.split, kinds=args.kind, baseline=baseline)
@@ -137,8 +119,6 @@ def report_command(args: argparse.Namespace) -> None:
 def tune_command(args: argparse.Namespace) -> None:
     index = Index(args.index, create=False)
     knobs = args.knob or list(GRID)
-    if any(k in knobs for k in ("BONUS.plot", "BONUS.lead")):
-        _prose_bonus_without_phrases()
     grid = GRID | QUERY_GRID
 
     def score(config: dict[str, float]) -> float:
