@@ -44,7 +44,7 @@ from .analysis import NAME_SEPARATOR, fold
 from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
 from .errors import ArticleError, IndexMissingError, SourceMissingError
 from .names import name_key
-from .schema import CATCH_ALL, catch_all, fingerprint, make_schema
+from .schema import CATCH_ALL, fingerprint, make_schema
 from . import store
 from .store import IndexFolder, merge_roots
 
@@ -206,10 +206,6 @@ def _names(values: Iterable[str]) -> str | None:
 
 def document(article: Article, *, path: str, digest: str, size: int, mtime: float) -> dict[str, Any]:
     """The Whoosh document for an article; absent values are left out, never stored as 0 or ""."""
-    everything = catch_all({
-        "title": article.title, "lead": article.lead or "", "plot": article.plot or "", "other": article.other or "",
-        "names": NAME_SEPARATOR.join((*article.people, *article.characters)),
-    })
     values: dict[str, Any] = {
         "path": path,
         "film": film_key(article.page_title),
@@ -224,7 +220,10 @@ def document(article: Article, *, path: str, digest: str, size: int, mtime: floa
         "richness": article.richness,
         "names": ",".join(filter(None, dict.fromkeys(name_key(n) for n in article.people))) or None,
         "credits": _credits(article) or None,
-        CATCH_ALL: everything or None,
+        CATCH_ALL: {
+            "title": article.title, "lead": article.lead or "", "plot": article.plot or "",
+            "other": article.other or "", "names": NAME_SEPARATOR.join((*article.people, *article.characters)),
+        },
         "cast": _names(article.actors),
         "characters": _names(article.characters),
         "director": _names(article.director),

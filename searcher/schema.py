@@ -186,15 +186,16 @@ class CompactPositions(formats.Positions):
 
 
 class CatchAll(fields.TEXT):
-    """The catch-all field: indexes the (term, position) pairs of `catch_all`, already analysed."""
+    """The catch-all field: its value is the article's section texts (a mapping, see `catch_all`),
+    analysed here, so a multi-process build analyses in its workers and sends them only text."""
 
     def __init__(self) -> None:
         super().__init__(analyzer=FilmTokenizer("prose"))
         self.format = CompactPositions()
 
-    def index(self, value: Iterable[tuple[str, int]], **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: Mapping[str, str], **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         positions: dict[str, list[int]] = defaultdict(list)
-        for term, pos in value:
+        for term, pos in catch_all(value):
             positions[term].append(pos)
         encode = self.format.encode
         for term, found in positions.items():
