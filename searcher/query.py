@@ -501,33 +501,38 @@ def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[in
     return scores
 
 
-def _section_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[int, float] | None:
-    """A free word's BM25 score in the catch-all with each occurrence weighted by its section
-    (`ranking.SECTION_WEIGHT`: a word in the plot says more than one in the reception).
+Scores = dict[int, float]
 
-    Handles a word and its corrections (`Term`, `Or` of terms); None for anything else (the
-    caller keeps Whoosh's unweighted score). With every weight 1 it equals Whoosh's score.
+
+def _section_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> tuple[Scores, Scores] | None:
+    """A free word's BM25 score in the catch-all for each candidate it matches, with each
+    occurrence weighted by its section (`ranking.SECTION_WEIGHT`: a word in the plot says more
+    than one in the reception), and without (Whoosh's own score), from one pass over its postings.
+
+    Handles a word and its corrections (`Term`, `Or` of terms); None for anything else.
     """
     if isinstance(clause, wq.Or):
         parts = [_section_scores(searcher, sub, docnums) for sub in clause.subqueries]
         if any(part is None for part in parts):
             return None
-        summed: dict[int, float] = defaultdict(float)
+        weighted: Scores = defaultdict(float)
+        plain: Scores = defaultdict(float)
         for part in parts:
-            for docnum, score in part.items():  # type: ignore[union-attr]
-                summed[docnum] += score * clause.boost
-        return dict(summed)
+            for summed, scores in zip((weighted, plain), part):  # type: ignore[arg-type]
+                for docnum, score in scores.items():
+                    summed[docnum] += score * clause.boost
+        return dict(weighted), dict(plain)
     if not isinstance(clause, wq.Term) or clause.fieldname != CATCH_ALL:
         return None
     reader = searcher.reader()
     if (CATCH_ALL, clause.text) not in reader:
-        return {}
+        return {}, {}
     idf = searcher.idf(CATCH_ALL, clause.text)
     average = searcher.avg_field_length(CATCH_ALL) or 1
     b = ranking.FIELD_B.get(CATCH_ALL, ranking.DEFAULT_B)
     weights = [ranking.SECTION_WEIGHT.get(name, 1.0) for name in SECTIONS]
     matcher = reader.postings(CATCH_ALL, clause.text)
-    scores = {}
+    weighted, plain = {}, {}
     for docnum in docnums:
         if not matcher.is_active():
             break
@@ -536,10 +541,12 @@ def _section_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict
             if not matcher.is_active():
                 break
         if matcher.id() == docnum:
-            tf = sum(weights[section_of(pos)] for pos in matcher.value_as("positions"))
+            positions = matcher.value_as("positions")
+            tf = sum(weights[section_of(pos)] for pos in positions)
             length = reader.doc_field_length(docnum, CATCH_ALL, 1)
-            scores[docnum] = clause.boost * bm25(idf, tf, length, average, b, ranking.K1)
-    return scores
+            weighted[docnum] = clause.boost * bm25(idf, tf, length, average, b, ranking.K1)
+            plain[docnum] = clause.boost * bm25(idf, len(positions), length, average, b, ranking.K1)
+    return weighted, plain
 
 
 def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[int, float]:
@@ -557,15 +564,13 @@ def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[i
     for word in compiled.words:
         hits: set[int] = set()
         if word.text is not None:
-            text_scores = _leaf_scores(searcher, word.text, docnums)
-            hits.update(text_scores)
-            weighted = _section_scores(searcher, word.text, docnums)
-            if weighted is None:
-                weighted = text_scores
+            scored = _section_scores(searcher, word.text, docnums)
+            weighted, plain = scored if scored is not None else (_leaf_scores(searcher, word.text, docnums),) * 2
+            hits.update(plain)
             for docnum, score in weighted.items():
                 totals[docnum] += score
             if word.found:  # the find phase scored it already, unweighted
-                for docnum, score in text_scores.items():
+                for docnum, score in plain.items():
                     totals[docnum] -= score
         for clause in word.bonus:
             for docnum, score in _leaf_scores(searcher, clause, docnums).items():

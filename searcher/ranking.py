@@ -41,7 +41,7 @@ FUZZY = 0.8
 
 #: Weight of a free word's occurrence by the catch-all section it is in (`schema.SECTIONS`),
 #: for the films the find phase hands to the score phase.
-SECTION_WEIGHT: dict[str, float] = {"title": 1.0, "lead": 1.0, "plot": 1.0, "other": 1.0, "names": 1.0}
+SECTION_WEIGHT: dict[str, float] = {"title": 0.5, "lead": 2.0, "plot": 1.5, "other": 0.25, "names": 1.0}
 
 #: Per-field BM25 length normalisation; fields not named use `DEFAULT_B`.
 DEFAULT_B = 0.75

@@ -186,12 +186,16 @@ def test_section_weights_rescale_only_their_section(small_index, monkeypatch):
     docnums = list(range(searcher.doc_count_all()))
     lighthouse = wq.Term("text", "lighthous")  # in The Harbour Ghost's lead and plot
     whoosh = _leaf_scores(searcher, lighthouse, docnums)
-    assert whoosh and _section_scores(searcher, lighthouse, docnums) == pytest.approx(whoosh)
+    monkeypatch.setattr(ranking, "SECTION_WEIGHT", dict.fromkeys(ranking.SECTION_WEIGHT, 1.0))
+    assert whoosh and _section_scores(searcher, lighthouse, docnums) == (pytest.approx(whoosh),) * 2
     monkeypatch.setitem(ranking.SECTION_WEIGHT, "other", 0.0)
-    assert _section_scores(searcher, lighthouse, docnums) == pytest.approx(whoosh)
+    assert _section_scores(searcher, lighthouse, docnums) == (pytest.approx(whoosh),) * 2
     monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 0.0)
-    lower = _section_scores(searcher, lighthouse, docnums)
+    lower, plain = _section_scores(searcher, lighthouse, docnums)
+    assert plain == pytest.approx(whoosh)
     assert lower.keys() == whoosh.keys() and all(lower[d] < whoosh[d] for d in whoosh)
+    either = wq.Or([lighthouse, wq.Term("text", "clown", boost=0.5)])
+    assert _section_scores(searcher, either, docnums)[1] == pytest.approx(_leaf_scores(searcher, either, docnums))
     assert _section_scores(searcher, wq.Phrase("text", ["lighthous", "keeper"]), docnums) is None
 
 
