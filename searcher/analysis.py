@@ -139,12 +139,13 @@ def analyze(text: str, kind: str, *, keep_stops: bool = False) -> Iterator[Term]
     else:
         source, origins = _fold_mapped(text)
     pos = 0
+    normalized = _TERMS[kind]
     for match in _WORD.finditer(source):
         word = match.group()
         if word == NAME_SEPARATOR:
             pos += _GAP
             continue
-        term = word if keep_stops and word in STOP_WORDS else _normalize(word, kind)
+        term = word if keep_stops and word in STOP_WORDS else normalized[word]
         if term is not None:
             start, end = match.span()
             if origins is not None:

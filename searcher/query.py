@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,8 @@ _CREW_FIELDS = ("director", "writer", "producer", "music", "cinematography", "ed
 _PERSON_JOBS: dict[str, tuple[str, ...]] = {
     "person": (), "crew": _CREW_FIELDS, "cast": ("cast",), **{name: (name,) for name in _CREW_FIELDS},
 }
+#: Articles whose title contains the query that are checked for an exact title (`_titled_candidates`).
+_TITLED_MAX = 1000
 #: Close names tried per name clause or name-like run of free words.
 _FUZZY_NAMES = 5
 
@@ -419,6 +422,7 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     else:
         found = searcher.search(compiled.find, limit=wanted)
         first, total = {docnum: score for score, docnum in found.top_n}, found.estimated_length()
+    first.update(_titled_candidates(searcher, compiled, first))
     scores = _score(searcher, compiled, first)
     titled = _exact_titles(searcher, compiled.titles, sorted(scores))
     film_of = searcher.reader().column_reader("film") if scores else {}
@@ -437,13 +441,33 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
 
 
+def _titled_candidates(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[int, float]:
+    """Films titled exactly as the query that the find phase left out, with their find score.
+
+    A title of common words ("Some Like It Hot") is not among the best articles for its
+    words, so `ranking.TITLE_EXACT` would never see it.
+    """
+    docnums: set[int] = set()
+    for title in compiled.titles:
+        clause = _sequence("title", list(title))
+        if clause is not None:
+            docnums.update(d for d in islice(searcher.docs_for_query(clause), _TITLED_MAX) if d not in found)
+    if not docnums:
+        return {}
+    exact = sorted(_exact_titles(searcher, compiled.titles, sorted(docnums)))
+    return _leaf_scores(searcher, compiled.find, exact) if exact else {}
+
+
 def _exact_titles(searcher: Any, titles: frozenset[tuple[str, ...]], docnums: list[int]) -> set[int]:
     """The candidates whose title is one of `titles`, word for word (only those with the words in
-    sequence have their stored title read)."""
+    sequence and about as many words, by Whoosh's one-byte field length, have their title read)."""
+    reader = searcher.reader()
     exact = set()
     for title in titles:
         clause = _sequence("title", list(title))
         for docnum in _leaf_scores(searcher, clause, docnums) if clause is not None else ():
+            if abs(reader.doc_field_length(docnum, "title", 0) - len(title)) > 1 + len(title) // 10:
+                continue
             if tuple(terms(stored_title(searcher.stored_fields(docnum)), "title")) in titles:
                 exact.add(docnum)
     return exact

@@ -211,3 +211,18 @@ def test_plot_weight_reorders_films(tmp_path, monkeypatch):
         assert titles(idx.search("falcon"))[0] == "Alpha"
         monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 0.3)
         assert titles(idx.search("falcon"))[0] == "Beta"
+
+
+def test_exact_title_is_found_when_its_words_rank_other_films_higher(tmp_path, monkeypatch):
+    from searcher import Index, query
+
+    folder = tmp_path / "a"
+    for i in range(8):
+        film(folder, f"hot{i}.txt", f"Summer {i}", "Some like the hot sun; some like it hot, hot, hot. " * 3)
+    film(folder, "wilder.txt", "Some Like It Hot", "Two musicians hide in an all-female band.")
+    monkeypatch.setattr(query, "CANDIDATES", 1)
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        assert titles(idx.search("some like it hot", limit=1)) == ["Some Like It Hot"]
+        monkeypatch.setattr(query, "_TITLED_MAX", 0)
+        assert titles(idx.search("some like it hot", limit=1)) != ["Some Like It Hot"]
