@@ -2,7 +2,8 @@
 
 BM25F (Whoosh's) scores each field with its own length normalisation `B`: short
 name fields want little of it, prose the usual 0.75. A free word is scored in the
-catch-all field (`schema.CATCH_ALL`, weight `TEXT_BOOST`); a match in a short field
+catch-all field (`schema.CATCH_ALL`, weight `TEXT_BOOST`), each occurrence weighted by
+the part of the article it is in (`SECTION_WEIGHT`); a match in a short field
 (title, names, characters) adds a `BONUS`. `COORD` and `COMMON` shape how several
 free words combine (see `query.py`). The values were chosen by measuring on the
 judged queries in `tests/relevance/` (`filmsearch eval`); see the README.
@@ -17,7 +18,10 @@ words matching other films' titles, "creature", "spirit", pushed answers down;
 is still found), `COORD` 1.0 -> 0.5, `COMMON` 0.08 -> 0.05.
 K1, the other B values and bonuses were flat within 0.001. The title bonus was then set
 to 0.25 rather than 0.1: on the tune split it scores as well or better (nDCG@10 0.893 vs
-0.886 over all kinds), and it keeps mistyped titles (tests/fuzzy) at Success@1 0.70, not 0.61. Figures before and after:
+0.886 over all kinds), and it keeps mistyped titles (tests/fuzzy) at Success@1 0.70, not 0.61.
+
+A second round tuned `SECTION_WEIGHT` the same way (all 1 before): the lead and the plot
+describe the film, the other sections much less. Figures before and after both rounds:
 `tests/relevance/RESULTS.md`.
 """
 
