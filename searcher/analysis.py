@@ -16,15 +16,16 @@ token) spent most of a corpus build here. Names of one field are joined with
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
 from whoosh.lang.porter2 import stem as _porter_stem
 
-__all__ = ["fold", "analyze", "terms", "NAME_SEPARATOR", "STOP_WORDS", "KINDS"]
+__all__ = ["fold", "analyze", "terms", "find_terms", "NAME_SEPARATOR", "STOP_WORDS", "KINDS"]
 
 #: Joins several names in one field value; never a word character.
 NAME_SEPARATOR = "\x1f"
@@ -126,18 +127,22 @@ def _normalize(word: str, kind: str) -> str | None:
     return stem(word) if not word.isdigit() else word
 
 
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`fold(text)` and, where folding moved characters, where each came from in `text`."""
+    if text.isascii():
+        return text.lower().replace("_", " "), None
+    if _RESIZING.isdisjoint(text):
+        return fold(text), None  # every character folds to one: offsets stay true
+    return _fold_mapped(text)
+
+
 def analyze(text: str, kind: str, *, keep_stops: bool = False) -> Iterator[Term]:
     """Index terms of `text` for a field kind, with positions and their character span in `text`.
 
     Words are found in the folded text, so a decomposed accent (`e` + U+0301) never
     splits a word; spans are mapped back through the folding to the original text.
     """
-    if text.isascii():
-        source, origins = text.lower().replace("_", " "), None
-    elif _RESIZING.isdisjoint(text):
-        source, origins = fold(text), None  # every character folds to one: offsets stay true
-    else:
-        source, origins = _fold_mapped(text)
+    source, origins = _folded(text)
     pos = 0
     normalized = _TERMS[kind]
     for match in _WORD.finditer(source):
@@ -175,3 +180,28 @@ def terms(text: str, kind: str) -> list[str]:
     """Just the terms, in order: the whole text is folded at once and most words are
     looked up, not normalised again (a build's hot path)."""
     return [term for term in map(_TERMS[kind].__getitem__, _WORD.findall(fold(text))) if term is not None]
+
+
+@functools.lru_cache(maxsize=256)
+def _starts(prefixes: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*")
+
+
+def find_terms(text: str, kind: str, wanted: Collection[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of `text` whose term is in `wanted`: what `analyze`
+    gives for those terms, without normalising every word. A term keeps the first letters of
+    its word, all but the last two at most (stemming rewrites endings), so only words that
+    start like a wanted term are looked at: highlighting a long article stays cheap."""
+    if not wanted:
+        return []
+    source, origins = _folded(text)
+    normalized = _TERMS[kind]
+    found = []
+    for match in _starts(frozenset(t[: max(1, len(t) - 2)] for t in wanted)).finditer(source):
+        if (term := normalized[match.group()]) in wanted:
+            start, end = match.span()
+            if origins is not None:
+                start, end = origins[start], origins[end - 1] + 1
+            found.append((start, end, term))
+    return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .analysis import analyze
+from .analysis import find_terms
 from .hits import Snippet
 
 __all__ = ["highlight", "WIDTH"]
@@ -56,7 +56,7 @@ def _cut(text: str, start: int, end: int, width: int) -> tuple[int, int]:
 
 
 def _snippet(field: str, text: str, kind: str, terms: set[str], width: int) -> tuple[tuple[int, int], Snippet] | None:
-    matches = [(t.start, t.end, t.text) for t in analyze(text, kind) if t.text in terms]
+    matches = find_terms(text, kind, terms)
     if not matches:
         return None
     first, last = _window(matches, width)

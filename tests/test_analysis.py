@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from searcher.analysis import KINDS, NAME_SEPARATOR, STOP_WORDS, analyze, fold, terms
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher.analysis import KINDS, NAME_SEPARATOR, STOP_WORDS, analyze, find_terms, fold, terms
 
 
 # --- folding --------------------------------------------------------------------------------------
@@ -189,3 +192,23 @@ def test_terms_is_analyze_text():
     text = "The harbour ghost returns every night"
     for kind in KINDS:
         assert terms(text, kind) == [t.text for t in analyze(text, kind)]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.from_regex(r"[A-Za-zÀ-ÿß'\-]{1,14}|[0-9]{1,4}|\x1f", fullmatch=True), min_size=1, max_size=12),
+    st.sampled_from(KINDS),
+    st.data(),
+)
+def test_find_terms_is_analyze_restricted_to_the_wanted_terms(words, kind, data):
+    text = " ".join(words)
+    everything = [(t.start, t.end, t.text) for t in analyze(text, kind)]
+    wanted = set(data.draw(st.lists(st.sampled_from([t for *_, t in everything] or ["x"]), max_size=4)))
+    assert find_terms(text, kind, wanted) == [m for m in everything if m[2] in wanted]
+
+
+@pytest.mark.parametrize("word", ["dying", "lying", "skies", "early", "only", "happiness", "possibly", "Æsir", "Straße"])
+def test_find_terms_finds_words_whose_stem_rewrites_their_end(word):
+    text = f"They were {word} there."
+    (term,) = terms(word, "prose")
+    assert [text[s:e] for s, e, _ in find_terms(text, "prose", {term})] == [word]
