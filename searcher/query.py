@@ -20,7 +20,7 @@ become one `Hit`, shown through the richest article, the others in `Hit.also`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any
@@ -512,17 +512,20 @@ def _leaf_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> dict[in
     filter, and a common word has tens of thousands of postings for a hundred candidates.
     """
     matcher = clause.matcher(searcher)
-    scores: dict[int, float] = {}
+    return {docnum: matcher.score() for docnum in _matched(matcher, docnums)}
+
+
+def _matched(matcher: Any, docnums: list[int]) -> Iterator[int]:
+    """Each of the (sorted) `docnums` that `matcher` matches, with the matcher standing on it."""
     for docnum in docnums:
         if not matcher.is_active():
-            break
+            return
         if matcher.id() < docnum:
             matcher.skip_to(docnum)
             if not matcher.is_active():
-                break
+                return
         if matcher.id() == docnum:
-            scores[docnum] = matcher.score()
-    return scores
+            yield docnum
 
 
 Scores = dict[int, float]
@@ -557,19 +560,12 @@ def _section_scores(searcher: Any, clause: wq.Query, docnums: list[int]) -> tupl
     weights = [ranking.SECTION_WEIGHT.get(name, 1.0) for name in SECTIONS]
     matcher = reader.postings(CATCH_ALL, clause.text)
     weighted, plain = {}, {}
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            positions = matcher.value_as("positions")
-            tf = sum(weights[section_of(pos)] for pos in positions)
-            length = reader.doc_field_length(docnum, CATCH_ALL, 1)
-            weighted[docnum] = clause.boost * bm25(idf, tf, length, average, b, ranking.K1)
-            plain[docnum] = clause.boost * bm25(idf, len(positions), length, average, b, ranking.K1)
+    for docnum in _matched(matcher, docnums):
+        positions = matcher.value_as("positions")
+        tf = sum(weights[section_of(pos)] for pos in positions)
+        length = reader.doc_field_length(docnum, CATCH_ALL, 1)
+        weighted[docnum] = clause.boost * bm25(idf, tf, length, average, b, ranking.K1)
+        plain[docnum] = clause.boost * bm25(idf, len(positions), length, average, b, ranking.K1)
     return weighted, plain
 
 
