@@ -78,6 +78,12 @@ class InSection(WrappingSpan):
     def __hash__(self) -> int:
         return hash((self.q, self.start, self.end))
 
+    def apply(self, fn: Any) -> InSection:
+        return InSection(fn(self.q), self.start, self.end)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return self.q.estimate_size(ixreader)  # at most as many as in the whole catch-all
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         return _InSectionMatcher(self._subm(searcher, context), self.start, self.end)
 
@@ -185,6 +191,8 @@ class _Compiler:
         if prefix:
             start = fold(text).strip()
             self.note(fieldname, [start], negated)
+            if fieldname in PROSE_FIELDS:
+                return InSection(wq.Prefix(CATCH_ALL, start), *section_span(fieldname))
             return wq.Prefix(fieldname, start)
         found = [t.text for t in analyze(text, KIND[fieldname])]
         if not found:

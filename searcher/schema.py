@@ -7,8 +7,8 @@ refused with a request to rebuild (`filmsearch index --full`).
 Prose is indexed once, in the catch-all field `CATCH_ALL`, where each section of the
 article (`SECTIONS`) starts at its own position far from the others. A query limited
 to a prose section (`plot:word`) matches the catch-all positions inside that section
-(`section_span`), so the prose sections need no posting lists of their own: that
-halves what a build writes, and a phrase never runs from one section into the next.
+(`section_span`), so the prose sections need no posting lists of their own: a build
+writes 45% fewer postings, and a phrase never runs from one section into the next.
 """
 
 from __future__ import annotations
@@ -153,8 +153,8 @@ def _text(kind: str) -> fields.TEXT:
 
 
 class CompactPositions(formats.Positions):
-    """Positions as varint deltas: Whoosh pickles a list per posting, several times the size
-    (and a pickle call per posting at build time)."""
+    """Positions as varint deltas instead of Whoosh's pickled list: a posting list 5-7% smaller
+    (measured on the corpus and a 3,000-article sample) and no pickle call per posting."""
 
     def encode(self, poslist: Iterable[int]) -> bytes:
         out = bytearray()

@@ -76,6 +76,10 @@ def test_prose_field_matches_only_in_its_section(small_index):
     assert len(small_index.search("lead:clown")) == 0
     assert titles(small_index.search('lead:"norwegian mystery film"')) == ["The Harbour Ghost"]
     assert len(small_index.search('plot:"norwegian mystery"')) == 0
+    assert titles(small_index.search("lead:myst*")) == ["The Harbour Ghost"]
+    assert len(small_index.search("plot:myst*")) == 0
+    assert "Wire Fences" in titles(small_index.search("plot:detent*"))
+    assert "Wire Fences" not in titles(small_index.search("detent* -plot:hung*"))
 
 
 def test_phrase_never_spans_two_sections(tmp_path):
@@ -226,3 +230,42 @@ def test_exact_title_is_found_when_its_words_rank_other_films_higher(tmp_path, m
         assert titles(idx.search("some like it hot", limit=1)) == ["Some Like It Hot"]
         monkeypatch.setattr(query, "_TITLED_MAX", 0)
         assert titles(idx.search("some like it hot", limit=1)) != ["Some Like It Hot"]
+
+
+@pytest.fixture(scope="module")
+def module_index(tmp_path_factory):
+    from searcher import Index
+    from tests.conftest import SEED, write_articles
+
+    folder = tmp_path_factory.mktemp("fuzzed")
+    idx = Index(folder / "index")
+    idx.add([write_articles(folder / "articles"), SEED])
+    yield idx
+    idx.close()
+
+
+def _clauses():
+    from hypothesis import strategies as st
+
+    from searcher.syntax import FIELDS
+
+    word = st.sampled_from(["ghost", "harb*", "myst*", "Masset-Depasse", "1990..1999", '"lighthouse keeper"', "the"])
+    field = st.sampled_from(["", *(f"{name}:" for name in FIELDS)])
+    return st.tuples(st.sampled_from(["", "-", "NOT ", "("]), field, word, st.sampled_from([" ", " AND ", " OR ", ") "]))
+
+
+def test_any_query_gives_results_or_a_query_error(module_index):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(_clauses(), min_size=1, max_size=4))
+    def check(clauses):
+        try:
+            results = module_index.search("".join("".join(c) for c in clauses))
+        except QueryError as error:
+            assert error.message
+            return
+        assert all(hit.title for hit in results)
+
+    check()
