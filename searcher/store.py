@@ -166,7 +166,7 @@ class IndexFolder:
             raise IndexMissingError(f"no index at {self.path}; build one with: filmsearch index PATH --index {self.path}")
         if pointer.fingerprint != fingerprint:
             raise IndexSchemaError(
-                f"index {self.path} was built by another version of filmsearch; rebuild it with: filmsearch index --full"
+                f"index {self.path} was built by another version of filmsearch; rebuild it with: filmsearch index --full --index {self.path}"
             )
         return self.path / pointer.generation
 
