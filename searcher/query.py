@@ -7,11 +7,16 @@
    and "finds" would otherwise make Whoosh score most of the corpus), and with
    `STRICT_WORDS` rare words or more a candidate needs two of them (counted over the
    words' posting lists once, then handed to Whoosh as a filter, so the many films that
-   share one word with a long plot description are never scored).
-2. *Score*: for those candidates only, each free word's matches in short fields
-   (title, names, characters: `ranking.BONUS`) and its common-word score are added,
-   and the total is scaled by the share of free words the film matched in any field,
-   to the power `ranking.COORD` (coordination: films with more of the words first).
+   share one word with a long plot description are never scored). Films titled
+   exactly as the query join the candidates whatever their score (`_titled_candidates`).
+2. *Score*: for those candidates only, each free word is scored again with its
+   occurrences weighted by the part of the article they are in
+   (`ranking.SECTION_WEIGHT`), its matches in short fields (title, names, characters:
+   `ranking.BONUS`) are added, and the total is scaled by the share of free words the
+   film matched in any field, to the power `ranking.COORD` (coordination: films with
+   more of the words first); an exact title multiplies it by 1 + `ranking.TITLE_EXACT`.
+
+A prose field in a query (`plot:word`) is a range of catch-all positions (`InSection`).
 
 Hits are collapsed per film (`indexer.film_key`): duplicate articles of one film
 become one `Hit`, shown through the richest article, the others in `Hit.also`.
