@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from whoosh import fields, formats
+from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
 
 from .analysis import NAME_SEPARATOR, analyze, terms
@@ -215,9 +215,8 @@ def make_schema() -> fields.Schema:
         display_title=fields.STORED(),  # only where it is not the page title (indexer.stored_title)
         year=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         runtime=fields.NUMERIC(int, bits=32, stored=True, signed=False),
-        hash=fields.STORED(),
-        size=fields.STORED(),
-        mtime=fields.STORED(),
+        # What the indexer compares with the files (indexer.file_record): a column, read in one pass.
+        file=fields.COLUMN(columns.VarBytesColumn()),
         richness=fields.STORED(),
         # The name registry: one term per credited person (see names.name_key), and who did what.
         names=fields.KEYWORD(commas=True, scorable=False),

@@ -70,6 +70,21 @@ def test_exactly_the_difference(tmp_path):
     assert {h.title for h in idx.search("zeppelin")} == {"Film 0", "Film 3", "Film 4", "Film 5", "Film 9"}
 
 
+
+def test_deleted_documents_are_not_mistaken_for_indexed_files(tmp_path):
+    src = write_articles(tmp_path / "src", films(12))
+    idx = Index(tmp_path / "ix")
+    idx.add([src])
+    (src / "film1.txt").write_text(films(1, "submarine", start=1)["film1.txt"], encoding="utf-8")
+    (src / "film2.txt").unlink()
+    report = idx.sync([src])
+    assert (report.updated, report.removed) == (1, 1)
+    assert counts(idx) == (11, 13)  # the replaced and removed documents are still in their segment...
+    again = idx.sync([src])
+    assert not again.changed and again.unchanged == 11  # ...and not read back as indexed files
+    assert idx.status().gone == 0
+
+
 def test_a_file_that_turns_bad_leaves_the_index(tmp_path, articles_dir):
     idx = Index(tmp_path / "ix")
     idx.add([articles_dir])
