@@ -466,13 +466,14 @@ def _collapse(baseline: Fts5Baseline, query: str, limit: int, films: _Films) -> 
 
 def _catalogue(index: Index) -> dict[str, str]:
     """Every indexed article's absolute path -> its film key."""
-    from .indexer import film_key, open_whoosh
+    from .indexer import StoredArticles, film_key, open_whoosh
 
     # The Index API has no listing of its articles (yet), so read the stored fields directly.
     ix = open_whoosh(index.folder)
     try:
         with ix.reader() as reader:
-            return {d["path"]: film_key(d["page_title"]) for d in reader.all_stored_fields()}
+            articles = StoredArticles(reader)
+            return {(d := articles[n])["path"]: film_key(d["page_title"]) for n in reader.all_doc_ids()}
     finally:
         ix.close()
 

@@ -139,6 +139,19 @@ class IndexStatus:
                 "updated": self.updated, "new": self.new, "changed": self.changed, "gone": self.gone}
 
 
+class StoredArticles:
+    """Indexed articles' stored fields, each with its "path" (kept once, in the `file` column)."""
+
+    def __init__(self, reader: Any):
+        self._reader = reader
+        self._files = reader.column_reader("file")
+
+    def __getitem__(self, docnum: int) -> dict[str, Any]:
+        stored = dict(self._reader.stored_fields(docnum))
+        stored["path"] = _read_record(self._files[docnum])[0]
+        return stored
+
+
 def stored_title(stored: dict[str, Any]) -> str:
     """An article's display title from its stored fields (stored only where it is not the page title)."""
     return stored.get("display_title") or stored["page_title"]
@@ -392,6 +405,11 @@ def file_record(path: str, size: int, mtime: float, digest: str) -> bytes:
     return f"{path}\0{size}\0{mtime!r}\0{digest}".encode()
 
 
+def _read_record(record: bytes) -> tuple[str, int, float, str]:
+    path, size, mtime, digest = record.decode().split("\0")
+    return path, int(size), float(mtime), digest
+
+
 def _known(ix: whoosh_index.Index) -> _Known:
     with ix.reader() as reader:
         return _known_in(reader)
@@ -407,8 +425,8 @@ def _known_in(reader: Any) -> _Known:
     for docnum, record in enumerate(reader.column_reader("file")):
         if deletions and reader.is_deleted(docnum):
             continue
-        path, size, mtime, digest = record.decode().split("\0")
-        known[path] = (int(size), float(mtime), digest)
+        path, size, mtime, digest = _read_record(record)
+        known[path] = (size, mtime, digest)
     return known
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .indexer import film_key, stored_title
+from .indexer import StoredArticles, film_key, stored_title
 from .names import CUTOFF, Match, NameRegistry
 
 __all__ = ["Credit", "Person", "filmography", "VARIANT", "RARE_SIMILAR", "RARE_VARIANT"]
@@ -111,13 +111,14 @@ def _credits(searcher: Any, people: list[Match], documents: dict[str, set[int]])
     from .names import name_key
 
     keys = {m.key for m in people}
+    stored_articles = StoredArticles(searcher.reader())
     by_film: dict[str, list[dict[str, Any]]] = {}
     for docnum in sorted(set().union(*documents.values())):
-        stored = searcher.stored_fields(docnum)
+        stored = stored_articles[docnum]
         by_film.setdefault(film_key(stored["page_title"]), []).append(stored)
     found = []
     for film, articles in by_film.items():
-        siblings = [searcher.stored_fields(n) for n in searcher.document_numbers(film=film)]
+        siblings = [stored_articles[n] for n in searcher.document_numbers(film=film)]
         shown = max(siblings or articles, key=lambda d: (d.get("richness", 0), d["path"]))
         jobs: dict[str, None] = {}
         roles: dict[str, None] = {}

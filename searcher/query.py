@@ -39,7 +39,7 @@ from .analysis import analyze, fold, terms
 from .article import Article, read_article
 from .errors import ArticleError, QueryError
 from .hits import Correction, Hit, Results
-from .indexer import film_key, stored_title
+from .indexer import StoredArticles, film_key, stored_title
 from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS, SECTIONS, section_of, section_span
 from .snippets import highlight
 
@@ -449,7 +449,8 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
             films[film] = (score, docnum)
     best = sorted(films.values(), key=lambda item: (-item[0], item[1]))[:limit]
     snippet_terms = _snippet_terms(compiled.terms)
-    hits = [_hit(searcher, docnum, score, snippet_terms) for score, docnum in best]
+    articles = StoredArticles(searcher.reader()) if best else None
+    hits = [_hit(searcher, articles, docnum, score, snippet_terms) for score, docnum in best]
     total = max(total, len(hits))
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
 
@@ -615,9 +616,9 @@ def _score(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[i
     return {d: totals[d] * (max(matched[d], 1) / share) ** ranking.COORD for d in docnums}
 
 
-def _hit(searcher: Any, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
-    stored = searcher.stored_fields(docnum)
-    siblings = [searcher.stored_fields(n) for n in searcher.document_numbers(film=film_key(stored["page_title"]))]
+def _hit(searcher: Any, articles: StoredArticles, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    stored = articles[docnum]
+    siblings = [articles[n] for n in searcher.document_numbers(film=film_key(stored["page_title"]))]
     best = max(siblings or [stored], key=lambda d: (d.get("richness", 0), d["path"] == stored["path"]))
     try:
         snippet, fields = highlight(_snippet_texts(read_article(best["path"])), terms)

@@ -209,7 +209,7 @@ def make_schema() -> fields.Schema:
     }
     text_fields[CATCH_ALL] = CatchAll()
     return fields.Schema(
-        path=fields.ID(stored=True, unique=True),
+        path=fields.ID(unique=True),  # its text is in the `file` column
         film=fields.ID(sortable=True),
         page_title=fields.STORED(),
         display_title=fields.STORED(),  # only where it is not the page title (indexer.stored_title)
