@@ -233,6 +233,8 @@ def fingerprint() -> str:
         field = schema[name]
         analyzer = getattr(field, "analyzer", None)
         kind = getattr(analyzer, "kind", "")
-        parts.append(f"{name}:{type(field).__name__}:{kind}:{getattr(field, 'format', None).__class__.__name__}")
+        column = type(field.column_type).__name__ if field.column_type else ""
+        fmt = getattr(field, "format", None).__class__.__name__
+        parts.append(f"{name}:{type(field).__name__}:{kind}:{fmt}:stored={field.stored}:{column}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
