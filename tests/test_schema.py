@@ -49,3 +49,14 @@ def test_long_section_stays_inside_its_span(monkeypatch):
 
 def test_fingerprint_is_stable():
     assert fingerprint() == fingerprint() and len(fingerprint()) == 16
+
+
+def test_whoosh_analyses_a_field_as_the_indexer_does():
+    from searcher.schema import make_schema
+
+    schema = make_schema()
+    for name, text in [("cast", f"Anne Coesens{NAME_SEPARATOR}Émilie Dequenne"), ("title", "The Harbour Ghost")]:
+        field = schema[name]
+        indexed = {term.decode(): freq for term, freq, _weight, _value in field.index(text)}
+        assert list(field.process_text(text)) == [t for t, _ in field.positions(text)]
+        assert indexed == {t: [x for x, _ in field.positions(text)].count(t) for t, _ in field.positions(text)}
