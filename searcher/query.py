@@ -42,6 +42,7 @@ from .hits import Correction, Hit, Results
 from .indexer import StoredArticles, film_key, stored_title
 from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS, SECTIONS, section_of, section_span
 from .snippets import highlight
+from .synonyms import formal_words
 
 __all__ = ["compile_query", "run_search", "Compiled", "FreeWord", "InSection"]
 
@@ -178,6 +179,8 @@ class _Compiler:
             self.terms[fieldname].update(found)
 
     def common(self, clause: wq.Query) -> bool:
+        if isinstance(clause, wq.Or):  # a word and its corrections or formal words
+            return any(self.common(part) for part in clause.subqueries)
         if self.searcher is None or not isinstance(clause, wq.Term):
             return False
         docs = self.searcher.doc_count_all()
@@ -227,9 +230,12 @@ class _Compiler:
         return clauses
 
     def free(
-        self, text: str, negated: bool, prefix: bool = False, weight: float = 1.0
+        self, text: str, negated: bool, prefix: bool = False, weight: float = 1.0, typed: bool = True
     ) -> tuple[wq.Query | None, tuple[wq.Query, ...]]:
-        """A free word or phrase: its clause in the catch-all and its bonus clauses in the short fields."""
+        """A free word or phrase: its clause in the catch-all and its bonus clauses in the short fields.
+
+        `typed` is False for a word searched in place of the typed one (a correction, a formal word).
+        """
         if prefix:
             start = fold(text).strip()
             for name in (*PROSE_FIELDS, *ranking.BONUS):
@@ -239,7 +245,7 @@ class _Compiler:
         prose = [t.text for t in analyze(text, "prose")]
         for name in PROSE_FIELDS:
             self.note(name, prose, negated)
-        if not negated and weight == 1.0:
+        if not negated and typed:
             self.title.append([t.text for t in analyze(text, "title")])
         bonuses = []
         for name, boost in ranking.BONUS.items():
@@ -302,10 +308,17 @@ class _Compiler:
         people: list[wq.Query] = []
         if self.fuzzy is not None and not negated:
             people = self.forgive(words, clauses, first)
+            self.formal(words, clauses)
         mains = [main for main, _ in clauses if main is not None]
         if not mains:
             # Only stop words ("It", "The Who"): the short fields are all there is.
             return _either([*(b for _, bonus in clauses for b in bonus), *people])
+        # Beside other words a stop word only matches titles and names that happen to hold it
+        # ("of", "the"): weak evidence, so it adds its small score but does not count towards
+        # coordination (and it still counts in an exact title, `titles`).
+        if not negated:
+            self.extra.extend(b for main, bonus in clauses if main is None for b in bonus)
+        clauses = [clause for clause in clauses if clause[0] is not None]
         rare = [m for m in mains if not self.common(m)] or mains
         if not negated:
             self.words.extend(FreeWord(text=main, found=main in rare, bonus=bonus) for main, bonus in clauses)
@@ -345,7 +358,9 @@ class _Compiler:
             main, bonus = clauses[index]
             mains, bonuses = [main], list(bonus)
             for suggestion in suggestions:
-                other, extra = self.free(suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY)
+                other, extra = self.free(
+                    suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY, typed=False
+                )
                 mains.append(other)
                 bonuses.extend(extra)
             clauses[index] = (_either(mains), tuple(bonuses))
@@ -354,6 +369,19 @@ class _Compiler:
             used = tuple(dict.fromkeys(s.word for s in suggestions))
             self.corrections.append(Correction(original=word.text, used=used, field=None, kind="word"))
         return people
+
+
+    def formal(self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]]) -> None:
+        """Search everyday words ("mom", "ww2") also as the words plots use (`synonyms`), in place."""
+        if not ranking.SYNONYM:
+            return
+        for index, word in enumerate(words):
+            main, bonus = clauses[index]
+            if word.prefix or main is None or not (formal := formal_words(word.text)):
+                continue
+            extra = [self.free(text, False, weight=ranking.SYNONYM, typed=False) for text in formal]
+            mains = [main, *(other for other, _ in extra)]
+            clauses[index] = (_either(mains), (*bonus, *(b for _, more in extra for b in more)))
 
 
 def _combine(required: list[wq.Query | None], optional: wq.Query | None, excluded: list[wq.Query]) -> wq.Query | None:

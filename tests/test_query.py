@@ -217,6 +217,24 @@ def test_plot_weight_reorders_films(tmp_path, monkeypatch):
         assert titles(idx.search("falcon"))[0] == "Beta"
 
 
+def test_stop_words_beside_other_words_do_not_count_as_matched_words(tmp_path):
+    from searcher import Index
+
+    folder = tmp_path / "a"
+    plot = "A falcon hunts over the village."
+    film(folder, "a.txt", "Alpha", plot + " The falcon returns.")
+    film(folder, "b.txt", "The Story of the Night", plot)
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        assert titles(idx.search("the story of the falcon"))[0] == "The Story of the Night"
+
+        def alpha(query: str) -> float:
+            return next(hit.score for hit in idx.search(query) if hit.title == "Alpha")
+
+        # A film without "the" or "of" in its title matched every word that says anything.
+        assert alpha("the falcon of the village") == pytest.approx(alpha("falcon village"))
+
+
 def test_exact_title_is_found_when_its_words_rank_other_films_higher(tmp_path, monkeypatch):
     from searcher import Index, query
 

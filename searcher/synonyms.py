@@ -1,0 +1,52 @@
+"""Everyday words -> the words encyclopedia plots use for the same thing.
+
+People half-remembering a film type "mom", "cops" and "ww2"; Wikipedia plots say
+"mother", "police" and "World War II". A free word listed here is also searched as
+its formal words, each at `ranking.SYNONYM` of the typed word's weight (a film using
+the typed word itself still ranks first). The list holds only unambiguous register
+shifts and abbreviations, not related words: "mob" is not "mafia" in every film.
+"""
+
+from __future__ import annotations
+
+from .analysis import fold
+
+__all__ = ["formal_words"]
+
+_FORMAL: dict[str, tuple[str, ...]] = {}
+
+
+def _add(words: str, *formal: str) -> None:
+    for word in words.split():
+        _FORMAL[word] = formal
+
+
+_add("mom mum mommy mummy momma mama", "mother")
+_add("dad daddy", "father")
+_add("grandma granny", "grandmother")
+_add("grandpa granddad grandad", "grandfather")
+_add("kid kids", "child", "children")
+_add("cop cops", "police", "policeman", "officer")
+_add("guy guys dude fella", "man")
+_add("gal", "woman")
+_add("hubby", "husband")
+_add("bro", "brother")
+_add("sis", "sister")
+_add("teen teens", "teenager")
+_add("ex", "former")
+_add("gf", "girlfriend")
+_add("bf", "boyfriend")
+_add("doc", "doctor")
+_add("prof", "professor")
+_add("shrink", "psychiatrist")
+_add("buddy buddies pal pals", "friend")
+_add("movie movies", "film")
+_add("tv", "television")
+_add("ww1 wwi", "world war i")
+_add("ww2 wwii", "world war ii")
+_add("hitman hitmen", "hit man", "assassin")
+
+
+def formal_words(word: str) -> tuple[str, ...]:
+    """The words (or phrases) a plot would use for `word`, or () when it has none listed."""
+    return _FORMAL.get(fold(word).strip(), ())

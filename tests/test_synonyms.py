@@ -1,0 +1,59 @@
+"""Everyday words are also searched as the words plots use (`searcher.synonyms`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from searcher import Index, ranking
+from searcher.synonyms import formal_words
+from tests.conftest import film
+
+
+def test_formal_words_fold_case_and_know_only_listed_words():
+    assert formal_words("Mom") == ("mother",)
+    assert formal_words("KIDS") == ("child", "children")
+    assert formal_words("ww2") == ("world war ii",)
+    assert formal_words("mother") == ()
+    assert formal_words("mob") == ()
+
+
+@pytest.fixture
+def family_index(tmp_path):
+    folder = tmp_path / "films"
+    film(folder, "a.txt", "Harvest Road", "A widowed mother drives her daughters across the dust bowl.")
+    film(folder, "b.txt", "Kitchen Table", "Her mom drives the daughters to school every morning.")
+    film(folder, "c.txt", "Beach Head", "Soldiers land on a beach in Normandy during World War II.")
+    film(folder, "d.txt", "Salt Flats", "A racer drives across the salt flats.")
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        yield idx
+
+
+def titles(results) -> list[str]:
+    return [hit.title for hit in results]
+
+
+def test_everyday_word_finds_the_formal_word(family_index):
+    assert titles(family_index.search("mom")) == ["Kitchen Table", "Harvest Road"]
+    assert titles(family_index.search("soldiers ww2"))[0] == "Beach Head"
+    assert "Beach Head" in titles(family_index.search("ww2"))
+
+
+def test_the_typed_word_outranks_its_formal_word(family_index):
+    # Both films match "drives" and "daughters"; only the wording of "mom" differs.
+    results = family_index.search("mom drives daughters")
+    assert titles(results)[:2] == ["Kitchen Table", "Harvest Road"]
+    assert results[0].score > results[1].score
+
+
+def test_formal_word_is_marked_in_the_snippet(family_index):
+    hit = family_index.search("mom dust bowl")[0]
+    assert hit.title == "Harvest Road"
+    marked = {hit.snippet.text[start:end].lower() for start, end in hit.snippet.spans}
+    assert "mother" in marked
+
+
+def test_exact_search_and_zero_weight_turn_synonyms_off(family_index, monkeypatch):
+    assert titles(family_index.search("mom", fuzzy=False)) == ["Kitchen Table"]
+    monkeypatch.setattr(ranking, "SYNONYM", 0.0)
+    assert titles(family_index.search("mom")) == ["Kitchen Table"]
