@@ -370,7 +370,6 @@ class _Compiler:
             self.corrections.append(Correction(original=word.text, used=used, field=None, kind="word"))
         return people
 
-
     def formal(self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]]) -> None:
         """Search everyday words ("mom", "ww2") also as the words plots use (`synonyms`), in place."""
         if not ranking.SYNONYM:
