@@ -7,6 +7,8 @@ test suite and nothing imports it. Run from the repo root:
     python tests/relevance/build_pool.py pool "query" ... # pooled candidates for judging
     python tests/relevance/build_pool.py person "Name"    # films crediting a person
     python tests/relevance/build_pool.py title "words"    # films whose title matches
+    python tests/relevance/build_pool.py blind INDEX K ID=query ...  # blind pool, four rankers
+    python tests/relevance/build_pool.py blind INDEX K ID ...        # unjudged in the engines' top K
 
 The scratch DB lives outside the repo ($POOL_DB, default /tmp/filmsearch_pool.db).
 
@@ -19,6 +21,13 @@ Two independent rankers feed the pool for topical judgments:
       documents must contain at least half of the terms.
 The union of the top-k of both (default k=20) is printed with the first
 400 characters of each candidate's plot, and the judging was done by reading those.
+
+`blind` (pooling round 3) prints candidates without the ranker that found them, sorted by
+path, with the openings of the lead and plot and the sentences holding a query word. For a
+new topic (ID=query) it pools filmsearch over the index at INDEX, the FTS5 baseline of
+`searcher/baseline.py` (kept at /tmp/filmsearch_fts5_eval.db, as `tune.py report` builds it)
+and the two rankers above, top K of each. For a query already in `queries.jsonl` (ID) it
+pools the top K of filmsearch and the baseline, leaving out the paths already listed.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 DB = os.environ.get("POOL_DB", "/tmp/filmsearch_pool.db")
 SEED = "seeds/000_7e8eb98cb7cb1a1b.txt"
 
@@ -171,6 +181,48 @@ def title(words: str) -> None:
             print(rel, "|", t, y)
 
 
+def _sentences(text: str, words: list[str]) -> list[str]:
+    stems = [w[: max(4, len(w) - 3)] for w in words if len(w) > 2]
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if any(t in s.lower() for t in stems)][:3]
+
+
+def blind(index_dir: str, k: int, specs: list[str]) -> None:
+    sys.path.insert(0, str(REPO))
+    from searcher import Index
+    from searcher.article import read_article
+    from searcher.baseline import Fts5Baseline
+    from searcher.evaluate import JudgedQuery, evaluate, load_queries
+
+    known = {q.id: q for q in load_queries(HERE / "queries.jsonl")}
+    judged = []
+    for spec in specs:
+        qid, _, text = spec.partition("=")
+        judged.append(known[qid] if not text else JudgedQuery(id=qid, kind="topical", query=text, relevant=(SEED,)))
+    with Fts5Baseline.open("/tmp/filmsearch_fts5_eval.db") as baseline:
+        report = evaluate(Index(index_dir, create=False), judged, baseline=baseline, limit=k)
+    con = sqlite3.connect(DB)
+    for outcome in report.outcomes:
+        q = outcome.query
+        found = {_relative(h) for h in (*outcome.filmsearch.hits, *outcome.baseline.hits)}
+        if q.id not in known:
+            found |= {*rank_fts(con, q.query, k), *rank_scan(con, q.query, k)}
+        found -= set(q.relevant) if q.id in known else set()
+        print(f"\n######## {q.id} {q.query!r}  ({len(found)} candidates)")
+        for rel in sorted(found):
+            a = read_article(REPO / rel if rel.startswith("seeds/") else CORPUS / rel)
+            plot, lead = a.plot or "", a.lead or ""
+            print(f"-- {rel}  {a.title} ({a.year}) plotlen={len(plot.split())}")
+            print("   LEAD: " + lead[:220].replace("\n", " "))
+            print("   PLOT0: " + plot[:200].replace("\n", " "))
+            for sentence in _sentences(plot + " " + lead, terms(q.query)):
+                print("   > " + sentence[:300].replace("\n", " "))
+
+
+def _relative(path: str) -> str:
+    p = Path(path)
+    return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p.relative_to(CORPUS))
+
+
 if __name__ == "__main__":
     cmd, *args = sys.argv[1:]
     if cmd == "index":
@@ -181,5 +233,7 @@ if __name__ == "__main__":
         person(" ".join(args))
     elif cmd == "title":
         title(" ".join(args))
+    elif cmd == "blind":
+        blind(args[0], int(args[1]), args[2:])
     else:
         raise SystemExit(__doc__)
