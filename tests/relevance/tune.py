@@ -5,7 +5,8 @@
 
 JSON names knob values, e.g. '{"K1": 0.9, "BONUS.title": 0.5}' ("A.b" is key b of dict A).
 
-`report` prints filmsearch against the FTS5 baseline per kind (a Markdown table). `tune` runs a
+`report` prints filmsearch against the FTS5 baseline per kind (a Markdown table), and per kind
+how many queries each engine wins on nDCG@10 with a paired sign-flip test. `tune` runs a
 coordinate search over the knobs in `searcher/ranking.py` on the **tune** split only: each knob
 in turn is tried at every value of its grid, the others held, and kept at the best; repeated for
 `--rounds`. The knobs are module globals read at query time, so nothing is rebuilt (the BM25
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -95,6 +97,23 @@ def table(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def paired(report: EvalReport, rounds: int = 20000) -> str:
+    """Per kind: queries where filmsearch's nDCG@10 is above / below FTS5's, and the two-sided p of
+    the mean difference under a sign-flip randomisation test (is the lead more than query noise?)."""
+    rng = random.Random(0)
+    lines = []
+    for kind in [g.kind for g in report.groups]:
+        diffs = [o.filmsearch.metrics.ndcg - o.baseline.metrics.ndcg for o in report.outcomes
+                 if o.baseline and kind in ("all", o.query.kind)]
+        observed = abs(sum(diffs))
+        extreme = sum(abs(sum(d if rng.random() < 0.5 else -d for d in diffs)) >= observed - 1e-12
+                      for _ in range(rounds))
+        lines.append(f"{kind}: mean difference {sum(diffs) / len(diffs):+.3f}, filmsearch ahead on "
+                     f"{sum(d > 1e-9 for d in diffs)}, behind on {sum(d < -1e-9 for d in diffs)} of {len(diffs)}, "
+                     f"p = {extreme / rounds:.3f}")
+    return "\n".join(lines)
+
+
 def open_baseline(index: Index, path: Path) -> Fts5Baseline:
     if path.exists():
         return Fts5Baseline.open(path)
@@ -113,6 +132,7 @@ def report_command(args: argparse.Namespace) -> None:
     print(f"split {args.split or 'all'}: filmsearch {report.seconds:.1f} s, fts5 {report.baseline_seconds:.1f} s, "
           f"objective {objective(report):.4f}")
     print(table(report))
+    print(paired(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
