@@ -204,9 +204,10 @@ def blind(index_dir: str, k: int, specs: list[str]) -> None:
     for outcome in report.outcomes:
         q = outcome.query
         found = {_relative(h) for h in (*outcome.filmsearch.hits, *outcome.baseline.hits)}
-        if q.id not in known:
+        if q.id in known:
+            found -= set(q.relevant)
+        else:
             found |= {*rank_fts(con, q.query, k), *rank_scan(con, q.query, k)}
-        found -= set(q.relevant) if q.id in known else set()
         print(f"\n######## {q.id} {q.query!r}  ({len(found)} candidates)")
         for rel in sorted(found):
             a = read_article(REPO / rel if rel.startswith("seeds/") else CORPUS / rel)
