@@ -128,7 +128,8 @@ def _render(results: Results) -> None:
     if not results:
         console.print(f"No films match {results.query!r}.")
         return
-    console.print(f"{results.total} film(s) match; showing {len(results)}.", style="dim")
+    # Duplicate articles of a film are one hit, so articles and films are counted apart.
+    console.print(f"{results.total} matching article(s); showing {len(results)} film(s).", style="dim")
     for rank, hit in enumerate(results, 1):
         head = Text(f"{rank}. ")
         head.append(hit.title, style="bold")

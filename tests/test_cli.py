@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from searcher.cli import app, main
-from tests.conftest import SEED
+from tests.conftest import SEED, film
 
 runner = CliRunner()
 
@@ -31,6 +31,15 @@ def test_index_then_search_prints_ranked_hits(built):
     lines = result.stdout.splitlines()
     assert "Wire Fences" in lines[1] or "Illegal" in lines[1]
     assert "detention" in result.stdout
+
+
+def test_the_count_line_tells_articles_from_films(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        film(tmp_path / "twins", name, "Lantern Keeper", "A keeper tends the lantern of a lonely lighthouse.")
+    index = tmp_path / "ix"
+    assert invoke("index", str(tmp_path / "twins"), "--index", str(index)).exit_code == 0
+    result = invoke("search", "lighthouse", "--index", str(index))
+    assert result.stdout.splitlines()[0] == "2 matching article(s); showing 1 film(s)."
 
 
 def test_json_output_matches_the_library(built):
