@@ -106,9 +106,9 @@ def _open(index: Path | None) -> Index:
 
 def _print_skips(report: IndexReport) -> None:
     for skipped in report.skipped:
-        typer.echo(f"filmsearch: skipped {skipped}", err=True)
+        typer.echo(_printable(f"filmsearch: skipped {skipped}"), err=True)
     for warning in report.warnings:
-        typer.echo(f"filmsearch: warning: {warning}", err=True)
+        typer.echo(_printable(f"filmsearch: warning: {warning}"), err=True)
 
 
 def _show_path(path: str) -> str:
@@ -118,33 +118,48 @@ def _show_path(path: str) -> str:
         return path
 
 
-def _render(results: Results) -> None:
+#: Control characters from articles, file names or queries, each shown as one other character (so
+#: snippet spans keep their offsets): ESC would start a terminal escape sequence, a newline a fake line.
+_CONTROL = {**dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd"), ord("\t"): " "}
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def _console() -> Any:
+    """A console that prints text as it is: "[/]" is not markup, ":smile:" not an emoji."""
     from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def _render(results: Results) -> None:
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = _console()
     if results.corrections:
-        console.print(f"Showing results for {results.query!r} with {_corrections(results)}.", style="italic")
+        console.print(_printable(f"Showing results for {results.query!r} with {_corrections(results)}."), style="italic")
     if not results:
-        console.print(f"No films match {results.query!r}.")
+        console.print(_printable(f"No films match {results.query!r}."))
         return
     # Duplicate articles of a film are one hit, so articles and films are counted apart.
     console.print(f"{results.total} matching article(s); showing {len(results)} film(s).", style="dim")
     for rank, hit in enumerate(results, 1):
         head = Text(f"{rank}. ")
-        head.append(hit.title, style="bold")
+        head.append(_printable(hit.title), style="bold")
         if hit.year:
             head.append(f" ({hit.year})")
         head.append(f"  score {hit.score:.2f}", style="dim")
         if hit.fields:
             head.append(f"  [{', '.join(hit.fields)}]", style="cyan")
         console.print(head)
-        console.print(Text(f"   {_show_path(hit.path)}", style="dim"))
+        console.print(Text(_printable(f"   {_show_path(hit.path)}"), style="dim"))
         if hit.also:
-            console.print(Text(f"   also: {', '.join(_show_path(p) for p in hit.also)}", style="dim"))
+            console.print(Text(_printable(f"   also: {', '.join(_show_path(p) for p in hit.also)}"), style="dim"))
         if hit.snippet:
             line = Text("   ")
-            body = Text(hit.snippet.text)
+            body = Text(_printable(hit.snippet.text))
             for start, end in hit.snippet.spans:
                 body.stylize("bold yellow", start, end)
             line.append_text(body)
@@ -346,25 +361,24 @@ def person_command(
 
 
 def _render_person(person: Person) -> None:
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
-    head = Text(person.name, style="bold")
+    console = _console()
+    head = Text(_printable(person.name), style="bold")
     head.append(f"  {len(person.films)} film(s)", style="dim")
     console.print(head)
     if person.also_credited_as:
-        console.print(f"also credited as {', '.join(person.also_credited_as)}", style="dim")
+        console.print(_printable(f"also credited as {', '.join(person.also_credited_as)}"), style="dim")
     for credit in person.films:
         line = Text(f"{credit.year or '----'}  ")
-        line.append(credit.title, style="bold")
+        line.append(_printable(credit.title), style="bold")
         jobs = [f"as {', '.join(credit.roles)}" if job == "cast" and credit.roles else job for job in credit.jobs]
-        line.append(f"  {'; '.join(jobs)}")
+        line.append(_printable(f"  {'; '.join(jobs)}"))
         if credit.credited_as != person.name:
-            line.append(f"  (credited as {credit.credited_as})", style="dim")
+            line.append(_printable(f"  (credited as {credit.credited_as})"), style="dim")
         console.print(line)
     if person.others:
-        console.print(f"other close names: {', '.join(person.others)}", style="dim")
+        console.print(_printable(f"other close names: {', '.join(person.others)}"), style="dim")
 
 
 @app.command("eval")

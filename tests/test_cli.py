@@ -42,6 +42,25 @@ def test_the_count_line_tells_articles_from_films(tmp_path):
     assert result.stdout.splitlines()[0] == "2 matching article(s); showing 1 film(s)."
 
 
+@pytest.mark.parametrize("query", ["xqzzyq [/]", "xqzzyq [red]hello", "xqzzyq :smile:"])
+def test_a_query_is_printed_as_typed_not_as_markup(built, query):
+    result = invoke("search", query, "--index", str(built))
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"No films match {query!r}."
+
+
+def test_control_characters_from_articles_never_reach_the_terminal(tmp_path):
+    folder = tmp_path / "evil"
+    film(folder, "evil.txt", "Evil \x1b[2J\x1b]0;pwned\x07Film", "A quagga \x1b[31mescapes\x1b[0m the zoo.")
+    (folder / "odd\nname.txt").write_text((folder / "evil.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    index = tmp_path / "ix"
+    assert invoke("index", str(folder), "--index", str(index)).exit_code == 0
+    result = invoke("search", "quagga", "--index", str(index))
+    assert result.exit_code == 0 and "quagga" in result.stdout and "escapes" in result.stdout
+    assert not any(char in result.stdout for char in "\x1b\x07")
+    assert "odd\ufffdname.txt" in result.stdout
+
+
 def test_json_output_matches_the_library(built):
     result = invoke("search", 'director:"Masset-Depasse" detention', "--json", "--index", str(built))
     assert result.exit_code == 0
