@@ -89,6 +89,8 @@ Node = Word | Phrase | Range | Not | All | Any | Group
 
 _KEYWORDS = {"AND", "OR", "NOT"}
 _FIELD = re.compile(r"([A-Za-z]+):(?=\S)")
+#: A known field's name with nothing after the colon ("director:", "title: war"): a mistake, not a word.
+_BARE_FIELD = re.compile(r"([A-Za-z]+):(?=\s|$)")
 _NUMBER = re.compile(r"^\d{1,6}$")
 
 
@@ -121,6 +123,8 @@ def _lex(query: str) -> list[_Token]:
         elif (field := _FIELD.match(query, i)) and (i == 0 or not query[i - 1].isalnum()):
             tokens.append(_Token("field", field.group(1), i))
             i = field.end()
+        elif (bare := _BARE_FIELD.match(query, i)) and _is_field(bare.group(1)) and _after_space(query, i):
+            raise QueryError(f"{bare.group()} needs a value right after the colon (position {i + 1})", query, i)
         else:
             start = i
             while i < n and not query[i].isspace() and query[i] not in '()"':
@@ -133,6 +137,10 @@ def _lex(query: str) -> list[_Token]:
 
 def _after_space(query: str, i: int) -> bool:
     return i == 0 or query[i - 1].isspace() or query[i - 1] == "("
+
+
+def _is_field(name: str) -> bool:
+    return ALIASES.get(name.lower(), name.lower()) in FIELDS
 
 
 def _field_name(token: _Token, query: str) -> str:

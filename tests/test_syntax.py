@@ -217,6 +217,17 @@ def test_empty(query):
     assert "empty" in error(query).message
 
 
+@pytest.mark.parametrize(("query", "position"), [("director:", 0), ("ghost title: harbour", 6), ("Year: 1950", 0)])
+def test_a_field_with_nothing_after_its_colon_is_an_error(query, position):
+    e = error(query)
+    assert "needs a value right after the colon" in e.message
+    assert e.position == position
+
+
+def test_an_unknown_name_before_a_spaced_colon_is_just_a_word():
+    assert parse_query("note: ghost") == Group((W("note:"), W("ghost")))
+
+
 def test_unbalanced_quote():
     e = error('ghost "harbour keeper')
     assert "unbalanced quote" in e.message
