@@ -203,8 +203,11 @@ ReportOption = Annotated[
 @app.command("index")
 def index_command(
     paths: Annotated[
-        Optional[list[Path]],
-        typer.Argument(help="Article files and folders (*.txt, recursively). Default: the ones indexed before, else seeds/."),
+        Optional[list[str]],
+        typer.Argument(
+            help="Article files and folders (*.txt, recursively). Default: the ones indexed before, else seeds/.",
+            metavar="PATH",
+        ),
     ] = None,
     index: IndexOption = None,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch instead of applying the difference.")] = False,
@@ -225,7 +228,7 @@ def index_command(
 
     with _errors():
         idx = Index(_index_path(index), create=False)
-        sources = paths or [Path(r) for r in idx.roots] or [DEFAULT_SEEDS]
+        sources = paths or (None if idx.roots else [DEFAULT_SEEDS])  # None: the roots again
         with _progress_bar(enabled=not quiet and not json_) as progress:
             report = idx.sync(sources, full=full, prune=prune, wait=wait, progress=progress)
         if report_file is not None:
@@ -292,7 +295,8 @@ def _summary(report: IndexReport, path: Path) -> str:
 
 @app.command("remove")
 def remove_command(
-    paths: Annotated[list[Path], typer.Argument(help="Indexed files or folders (they may be gone already).")],
+    # str, not Path: Path("") is ".", and `remove ""` must not mean the working folder.
+    paths: Annotated[list[str], typer.Argument(help="Indexed files or folders (they may be gone already).", metavar="PATH")],
     index: IndexOption = None,
     wait: WaitOption = 0.0,
 ) -> None:

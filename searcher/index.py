@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +67,7 @@ class Index:
 
     def sync(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: Iterable[str | os.PathLike[str]] | None = None,
         *,
         full: bool = False,
         prune: bool = True,
@@ -75,15 +76,29 @@ class Index:
     ) -> IndexReport:
         """Make the index match the article files under `paths`: add new, replace changed, drop gone.
 
-        The paths become the index's roots (`roots`, `status`). Safe to kill at any moment:
-        the index keeps its old or gets its new content, and the next call finishes the job.
+        The paths become the index's roots (`roots`, `status`). Without paths, the roots are
+        synced again, and a root that no longer exists is removed with its articles (a warning
+        in the report says so). Safe to kill at any moment: the index keeps its old or gets its
+        new content, and the next call finishes the job.
+
+        Raises:
+            SourceMissingError: one of `paths` does not exist, or is empty.
         """
-        return indexer.sync(self.folder, paths, full=full, prune=prune, wait=wait, progress=progress)
+        if paths is not None:
+            return indexer.sync(self.folder, paths, full=full, prune=prune, wait=wait, progress=progress)
+        roots = self.roots
+        gone = [root for root in roots if not os.path.exists(root)]
+        removed = self.remove(gone, wait=wait) if gone and prune else 0
+        live = [root for root in roots if root not in gone]
+        report = indexer.sync(self.folder, live, full=full, prune=prune, wait=wait, progress=progress)
+        outcome = "its articles were removed from the index" if prune else "its articles stay in the index"
+        notes = tuple(f"{root} is gone; {outcome}" for root in gone)
+        return replace(report, removed=report.removed + removed, warnings=(*notes, *report.warnings))
 
     def add(
-        self, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0, progress: Progress | None = None
+        self, paths: Iterable[str | os.PathLike[str]] | None = None, *, wait: float = 0.0, progress: Progress | None = None
     ) -> IndexReport:
-        """Index new and changed articles under `paths`; never removes anything."""
+        """Index new and changed articles under `paths` (None: the roots); never removes anything."""
         return self.sync(paths, prune=False, wait=wait, progress=progress)
 
     def remove(self, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0) -> int:

@@ -95,8 +95,9 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IndexReport:
-    """What one `sync` did. `warnings` are files indexed despite a problem; `refreshed` counts
-    files whose mtime changed but not their content (re-stored so the next run skips them)."""
+    """What one `sync` did. `warnings` are files indexed despite a problem, and roots found gone;
+    `refreshed` counts files whose mtime changed but not their content (re-stored so the next
+    run skips them)."""
 
     added: int = 0
     updated: int = 0
@@ -167,7 +168,11 @@ _Found = dict[str, tuple[int, float]]
 
 
 def _absolute(path: str | os.PathLike[str]) -> str:
-    return os.path.abspath(os.path.expanduser(os.fspath(path)))
+    text = os.fspath(path)
+    if not text.strip():
+        # abspath("") is the working directory: `remove ""` would empty the index of it.
+        raise SourceMissingError("an empty path names no file or folder")
+    return os.path.abspath(os.path.expanduser(text))
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -648,6 +653,9 @@ def remove(folder: IndexFolder, paths: Iterable[str | os.PathLike[str]], *, wait
     """Remove the articles at (or under) `paths` from the index, whether or not the files still exist.
 
     A removed path that is (or holds) a recorded root stops being one.
+
+    Raises:
+        SourceMissingError: a path is empty.
     """
     roots = [_absolute(p) for p in paths]
     with folder.locked(wait=wait):

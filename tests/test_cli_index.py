@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 
 from typer.testing import CliRunner
 
@@ -92,6 +93,26 @@ def test_remove_command(tmp_path, articles_dir):
     status = json.loads(invoke("status", "--index", ix, "--json").stdout)
     assert status["articles"] == len(ARTICLES) - 1
     assert status["new"] == 1  # it.txt is still in an indexed folder: the next index run brings it back
+
+
+def test_remove_of_an_empty_path_is_exit_2_and_removes_nothing(tmp_path, articles_dir, monkeypatch):
+    ix = tmp_path / "ix"
+    invoke("index", articles_dir, "--index", ix)
+    monkeypatch.chdir(articles_dir)
+    result = invoke("remove", "", "--index", ix)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert json.loads(invoke("status", "--index", ix, "--json").stdout)["articles"] == len(ARTICLES)
+
+
+def test_index_with_no_path_survives_a_root_that_is_gone(tmp_path, articles_dir):
+    ix = tmp_path / "ix"
+    invoke("index", articles_dir, SEED, "--index", ix)
+    shutil.rmtree(articles_dir)
+    result = invoke("index", "--index", ix)
+    assert result.exit_code == 0
+    assert f"warning: {articles_dir} is gone; its articles were removed from the index" in result.stderr
+    assert json.loads(invoke("status", "--index", ix, "--json").stdout)["articles"] == 1
+    assert invoke("index", "--index", ix).exit_code == 0
 
 
 def test_progress_bar_only_on_a_terminal():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 
 import pytest
@@ -77,6 +78,39 @@ def test_full_rebuild_replaces_the_generation(tmp_path, articles_dir, monkeypatc
     monkeypatch.setattr("searcher.store.RETAIN_SECONDS", 0)
     idx.sync([articles_dir])
     assert gens() == [after]
+
+
+def test_sync_without_paths_drops_a_root_that_is_gone(tmp_path, articles_dir):
+    idx = Index(tmp_path / "ix")
+    idx.sync([articles_dir, SEED])
+    shutil.rmtree(articles_dir)
+    report = idx.sync()
+    assert report.removed == len(ARTICLES)
+    assert report.warnings == (f"{articles_dir} is gone; its articles were removed from the index",)
+    assert idx.roots == (str(SEED),)
+    assert len(idx.search("clown")) == 0
+    assert [hit.path for hit in idx.search("immigration detention")] == [str(SEED)]
+
+
+def test_add_without_paths_keeps_the_articles_of_a_root_that_is_gone(tmp_path, articles_dir):
+    idx = Index(tmp_path / "ix")
+    idx.add([articles_dir])
+    shutil.rmtree(articles_dir)
+    report = idx.add()
+    assert report.removed == 0 and "stay" in report.warnings[0]
+    assert len(idx.search("clown")) == 1
+
+
+@pytest.mark.parametrize("path", ["", "  "])
+def test_an_empty_path_is_refused_not_taken_as_the_working_folder(tmp_path, articles_dir, monkeypatch, path):
+    idx = Index(tmp_path / "ix")
+    idx.add([articles_dir])
+    monkeypatch.chdir(articles_dir)
+    with pytest.raises(SourceMissingError):
+        idx.remove([path])
+    with pytest.raises(SourceMissingError):
+        idx.add([path])
+    assert len(idx.search("clown")) == 1
 
 
 def test_missing_source_is_a_usage_error(tmp_path):
