@@ -24,6 +24,7 @@ become one `Hit`, shown through the richest article, the others in `Hit.also`.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -50,6 +51,8 @@ __all__ = ["compile_query", "run_search", "Compiled", "FreeWord", "InSection"]
 STRICT_WORDS = 3
 #: Articles the find phase hands to the score phase (at least 5 per hit asked for).
 CANDIDATES = 100
+#: Words a prefix (`detect*`) stands for at most: the most frequent ones that start with it.
+PREFIX_WORDS = 8
 
 _CREW_FIELDS = ("director", "writer", "producer", "music", "cinematography", "editing")
 
@@ -152,7 +155,7 @@ def _sequence(fieldname: str, found: list[str], boost: float = 1.0) -> wq.Query 
 
 
 def _either(clauses: Iterable[wq.Query | None]) -> wq.Query | None:
-    present = [c for c in clauses if c is not None]
+    present = list(dict.fromkeys(c for c in clauses if c is not None))  # "a OR a": once
     if not present:
         return None
     return present[0] if len(present) == 1 else wq.Or(present)
@@ -200,8 +203,8 @@ class _Compiler:
             start = fold(text).strip()
             self.note(fieldname, [start], negated)
             if fieldname in PROSE_FIELDS:
-                return InSection(wq.Prefix(CATCH_ALL, start), *section_span(fieldname))
-            return wq.Prefix(fieldname, start)
+                return InSection(self.prefix(CATCH_ALL, start), *section_span(fieldname))
+            return self.prefix(fieldname, start)
         found = [t.text for t in analyze(text, KIND[fieldname])]
         if not found:
             raise QueryError(f"{fieldname}:{text} has no searchable word (only stop words or punctuation)", text)
@@ -212,6 +215,17 @@ class _Compiler:
         if self.fuzzy is None or fieldname not in _PERSON_JOBS:
             return exact  # type: ignore[return-value]
         return _either([exact, *self.close_names(text, fieldname, negated)])  # type: ignore[return-value]
+
+    def prefix(self, fieldname: str, start: str, boost: float = 1.0) -> wq.Query:
+        """The `PREFIX_WORDS` most frequent words starting with `start`: a short prefix ("wa*") starts
+        thousands, and Whoosh would score their union for minutes."""
+        if self.searcher is None:
+            return wq.Prefix(fieldname, start, boost=boost)
+        reader = self.searcher.reader()
+        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.expand_prefix(fieldname, start)]
+        if len(words) > PREFIX_WORDS:
+            words = heapq.nlargest(PREFIX_WORDS, words, key=lambda w: reader.doc_frequency(fieldname, w))
+        return _either(wq.Term(fieldname, w, boost=boost) for w in words) or wq.NullQuery
 
     def close_names(self, text: str, fieldname: str, negated: bool, share: float = 1.0) -> list[wq.Query]:
         """Clauses for the credited people whose names are close to `text` (other spellings, typos)."""
@@ -240,8 +254,8 @@ class _Compiler:
             start = fold(text).strip()
             for name in (*PROSE_FIELDS, *ranking.BONUS):
                 self.note(name, [start], negated)
-            bonus = tuple(wq.Prefix(name, start, boost=b) for name, b in ranking.BONUS.items() if b)
-            return wq.Prefix(CATCH_ALL, start, boost=ranking.TEXT_BOOST), bonus
+            bonus = tuple(self.prefix(name, start, boost=b) for name, b in ranking.BONUS.items() if b)
+            return self.prefix(CATCH_ALL, start, boost=ranking.TEXT_BOOST), bonus
         prose = [t.text for t in analyze(text, "prose")]
         for name in PROSE_FIELDS:
             self.note(name, prose, negated)
@@ -302,7 +316,11 @@ class _Compiler:
         return _combine(required, optional, excluded)
 
     def optional_words(self, words: list[syntax.Word], negated: bool, plain: bool = False) -> wq.Query | None:
-        """Free words; `plain`: they are the whole query (then `rare` and `people` are kept for `_count_find`)."""
+        """Free words; `plain`: they are the whole query (then `rare` and `people` are kept for `_count_find`).
+
+        A word typed twice counts once: "the the the ..." would otherwise make hundreds of clauses.
+        """
+        words = list(dict.fromkeys(words))
         first = len(self.title)
         clauses = [self.free(word.text, negated, word.prefix) for word in words]
         people: list[wq.Query] = []

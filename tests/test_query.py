@@ -117,6 +117,29 @@ def test_prefix(small_index):
     assert "Wire Fences" in titles(small_index.search("refug*"))
 
 
+def test_a_prefix_stands_for_its_most_frequent_words(tmp_path, monkeypatch):
+    from searcher import Index
+
+    folder = tmp_path / "walruses"
+    film(folder, "a.txt", "Tusk One", "A walrus and a walrus and a wanderer.")
+    film(folder, "b.txt", "Tusk Two", "A walrus meets a warden.")
+    film(folder, "c.txt", "Tusk Three", "A walrus meets a wanderer.")
+    film(folder, "d.txt", "Tusk Four", "A warbler sings.")
+    idx = Index(tmp_path / "ix")
+    idx.add([folder])
+    assert len(idx.search("wa*")) == 4
+    monkeypatch.setattr("searcher.query.PREFIX_WORDS", 2)  # walrus (3 articles), wanderer (2)
+    assert set(titles(idx.search("wa*"))) == {"Tusk One", "Tusk Two", "Tusk Three"}
+    assert titles(idx.search("warb*")) == ["Tusk Four"]
+    idx.close()
+
+
+def test_a_repeated_word_is_one_clause(small_index):
+    once, many = small_index.search("submarine lighthouse"), small_index.search("submarine " * 80 + "lighthouse")
+    assert [(h.title, round(h.score, 6)) for h in many] == [(h.title, round(h.score, 6)) for h in once]
+    assert titles(small_index.search("submarine OR submarine")) == titles(small_index.search("submarine"))
+
+
 def test_duplicate_articles_are_one_hit(small_index, tmp_path):
     twin = tmp_path / "twin.txt"
     twin.write_text("= Wire Fences =\n\nWire Fences\n- Released: 2015\n\n==Plot==\nA hunger strike.\n", encoding="utf-8")
