@@ -144,7 +144,7 @@ def _render(results: Results) -> None:
         console.print(_printable(f"No films match {results.query!r}."))
         return
     # Duplicate articles of a film are one hit, so articles and films are counted apart.
-    console.print(f"{results.total} matching article(s); showing {len(results)} film(s).", style="dim")
+    console.print(f"About {results.total} matching article(s); showing {len(results)} film(s).", style="dim")
     for rank, hit in enumerate(results, 1):
         head = Text(f"{rank}. ")
         head.append(_printable(hit.title), style="bold")

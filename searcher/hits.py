@@ -71,7 +71,8 @@ class Correction:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Results(Sequence[Hit]):
-    """The hits of one search, best first. `total` is Whoosh's estimate of all matching articles."""
+    """The hits of one search, best first. `total` is Whoosh's estimate of all matching articles
+    (at least the hits, at most the index, 0 without hits)."""
 
     query: str
     total: int

@@ -496,7 +496,8 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     snippet_terms = _snippet_terms(compiled.terms)
     articles = StoredArticles(searcher.reader()) if best else None
     hits = [_hit(searcher, articles, docnum, score, snippet_terms) for score, docnum in best]
-    total = max(total, len(hits))
+    # Whoosh's estimate counts excluded articles too ("war -war"): keep it between the hits and the index.
+    total = min(max(total, len(hits)), searcher.doc_count()) if hits else 0
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
 
 

@@ -39,7 +39,7 @@ def test_the_count_line_tells_articles_from_films(tmp_path):
     index = tmp_path / "ix"
     assert invoke("index", str(tmp_path / "twins"), "--index", str(index)).exit_code == 0
     result = invoke("search", "lighthouse", "--index", str(index))
-    assert result.stdout.splitlines()[0] == "2 matching article(s); showing 1 film(s)."
+    assert result.stdout.splitlines()[0] == "About 2 matching article(s); showing 1 film(s)."
 
 
 @pytest.mark.parametrize("query", ["xqzzyq [/]", "xqzzyq [red]hello", "xqzzyq :smile:"])

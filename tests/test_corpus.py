@@ -39,3 +39,10 @@ def test_every_hit_has_a_snippet_with_valid_spans(corpus_index):
 def test_year_range_is_respected(corpus_index):
     results = corpus_index.search("year:1990..1999 crime", limit=20)
     assert results and all(1990 <= h.year <= 1999 for h in results)
+
+
+@pytest.mark.parametrize("query", ["war -war", "love -love", '"the of"', "lo*", "war -lo*"])
+def test_total_lies_between_the_hits_and_the_index(corpus_index, query):
+    results = corpus_index.search(query)
+    assert len(results) <= results.total <= corpus_index.status().articles
+    assert (results.total == 0) == (len(results) == 0)
