@@ -132,16 +132,26 @@ class Index:
         Raises:
             QueryError: a malformed query.
             IndexMissingError: no index in the folder.
+            TypeError: `query` is not a str or `limit` not an int (here, not deep in Whoosh).
         """
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str, not {type(query).__name__}")
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            raise TypeError(f"limit must be an int, not {type(limit).__name__}")
         return run_search(self._current_searcher(), query, limit, fuzzy=fuzzy)
 
     def person(self, name: str, *, fuzzy: bool = True) -> Person | None:
         """The filmography of the credited person whose name best matches `name`, or None.
 
         `fuzzy=False` accepts only the name as typed (case, accents and punctuation aside).
+
+        Raises:
+            TypeError: `name` is not a str.
         """
         from .person import filmography
 
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
         return filmography(self._current_searcher(), name, cutoff=CUTOFF if fuzzy else 1.0)
 
     def __len__(self) -> int:

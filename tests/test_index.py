@@ -155,3 +155,14 @@ def test_importing_the_package_does_not_load_whoosh():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
     assert searcher.Index is Index
+
+
+@pytest.mark.parametrize(("query", "limit"), [(123, 10), (b"war", 10), ("war", 1.5), ("war", "3"), ("war", None), ("war", True)])
+def test_wrong_argument_types_fail_at_the_boundary(small_index, query, limit):
+    with pytest.raises(TypeError, match="must be"):
+        small_index.search(query, limit=limit)
+
+
+def test_person_needs_a_str(small_index):
+    with pytest.raises(TypeError, match="name must be a str"):
+        small_index.person(42)
