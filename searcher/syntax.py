@@ -155,10 +155,13 @@ def _field_name(token: _Token, query: str) -> str:
     return name
 
 
+_EXAMPLE = {"year": "1990..1999", "runtime": "90..120"}
+
+
 def _number(text: str, field: str, query: str, pos: int) -> int:
     if not _NUMBER.match(text):
         raise QueryError(
-            f"{field}: takes a number or a range like {field}:1990..1999, not {text!r} (position {pos + 1})",
+            f"{field}: takes a number or a range like {field}:{_EXAMPLE[field]}, not {text!r} (position {pos + 1})",
             query,
             pos,
         )

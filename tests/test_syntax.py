@@ -292,6 +292,11 @@ def test_year_not_a_number(query, bad):
     assert e.position == query.index(":") + 1
 
 
+def test_the_example_fits_the_field():
+    assert "runtime:90..120" in error("runtime:long").message
+    assert "year:1990..1999" in error("year:abc").message
+
+
 def test_numeric_field_rejects_a_phrase():
     assert "not a phrase" in error('year:"1990"').message
 
