@@ -227,6 +227,8 @@ def index_command(
     from .index import Index
 
     with _errors():
+        if report_file is not None and not report_file.parent.is_dir():
+            raise _fail(f"--report: no such folder: {report_file.parent}", 2)  # before any work, not after
         idx = Index(_index_path(index), create=False)
         sources = paths or (None if idx.roots else [DEFAULT_SEEDS])  # None: the roots again
         with _progress_bar(enabled=not quiet and not json_) as progress:

@@ -115,6 +115,13 @@ def test_index_with_no_path_survives_a_root_that_is_gone(tmp_path, articles_dir)
     assert invoke("index", "--index", ix).exit_code == 0
 
 
+def test_a_report_into_a_missing_folder_is_exit_2_before_any_work(tmp_path, articles_dir):
+    ix = tmp_path / "ix"
+    result = invoke("index", articles_dir, "--index", ix, "--report", tmp_path / "nowhere" / "r.jsonl")
+    assert result.exit_code == 2 and "--report: no such folder" in result.stderr
+    assert not (ix / "filmsearch.json").exists()
+
+
 def test_progress_bar_only_on_a_terminal():
     from rich.console import Console
 
