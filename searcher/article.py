@@ -195,6 +195,13 @@ def _paragraphs(lines: list[str]) -> str | None:
     return re.sub(r"\n{3,}", "\n\n", text) or None
 
 
+def _is_sentence(line: str, page_title: str) -> bool:
+    """A line after the page title that reads as the lead's first sentence, not a display title:
+    it ends like a sentence and is several words longer than the title (no corpus title does)."""
+    words = len((_DISAMBIGUATOR.sub("", page_title) or page_title).split())
+    return line[-1:] in ".!?" and len(line.split()) >= words + 3
+
+
 def parse_article(text: str, path: str | None = None, warnings: tuple[str, ...] = ()) -> Article:
     """Parse an article's text.
 
@@ -226,6 +233,7 @@ def parse_article(text: str, path: str | None = None, warnings: tuple[str, ...] 
             and not _INFOBOX.match(candidate)
             and len(candidate) <= 200
             and (not nxt or _INFOBOX.match(nxt))
+            and not _is_sentence(candidate, page_title)
         ):
             display = candidate
             number += 1

@@ -132,6 +132,18 @@ def test_title_falls_back_to_page_title_without_disambiguator():
     assert a.page_title == "The Call (2020 American film)"
 
 
+def test_a_lead_sentence_is_not_taken_for_a_missing_display_title():
+    a = parse_article("= Foo (1999 film) =\n\nFoo is a 1999 drama film about okapis.\n\n==Plot==\nA man travels.\n")
+    assert a.title == "Foo"
+    assert a.lead == "Foo is a 1999 drama film about okapis."
+
+
+@pytest.mark.parametrize("display", ["Airplane!", "John Q.", "What's Up, Doc?", "Crouching Tiger, Hidden Dragon"])
+def test_a_display_title_that_ends_like_a_sentence_is_still_one(display):
+    a = parse_article(f"= {display} (film) =\n\n{display}\n- Released: 1999\n\nIt is a film.\n")
+    assert a.title == display
+
+
 @pytest.mark.parametrize(
     ("value", "minutes"),
     [
