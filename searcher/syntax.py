@@ -139,13 +139,17 @@ def _after_space(query: str, i: int) -> bool:
     return i == 0 or query[i - 1].isspace() or query[i - 1] == "("
 
 
+def _canonical(name: str) -> str:
+    """A field name as typed -> its canonical name (known or not): `Actor` -> `cast`."""
+    return ALIASES.get(name.lower(), name.lower())
+
+
 def _is_field(name: str) -> bool:
-    return ALIASES.get(name.lower(), name.lower()) in FIELDS
+    return _canonical(name) in FIELDS
 
 
 def _field_name(token: _Token, query: str) -> str:
-    name = token.text.lower()
-    name = ALIASES.get(name, name)
+    name = _canonical(token.text)
     if name not in FIELDS:
         raise QueryError(
             f"unknown field {token.text!r} at position {token.pos + 1}; known fields: {', '.join(FIELDS)}",
