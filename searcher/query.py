@@ -244,11 +244,15 @@ class _Compiler:
         return clauses
 
     def free(
-        self, text: str, negated: bool, prefix: bool = False, weight: float = 1.0, typed: bool = True
+        self, text: str, negated: bool, prefix: bool = False, weight: float = 1.0, typed: bool = True,
+        alone: bool = True,
     ) -> tuple[wq.Query | None, tuple[wq.Query, ...]]:
         """A free word or phrase: its clause in the catch-all and its bonus clauses in the short fields.
 
         `typed` is False for a word searched in place of the typed one (a correction, a formal word).
+        `alone` is False for a word among other free words that did not read as a name with them
+        (`forgive`): its matches in name fields are then scaled by how name-like it is (`name_like`).
+        A word typed alone may well be a surname ("Hampshire", "Fallon"), so it keeps its full bonus.
         """
         if prefix:
             start = fold(text).strip()
@@ -265,9 +269,27 @@ class _Compiler:
         for name, boost in ranking.BONUS.items():
             found = [t.text for t in analyze(text, KIND[name])]
             self.note(name, found, negated)
+            if KIND[name] == "name" and not alone:
+                boost *= self.name_like(name, found, prose) ** ranking.NAME_LIKE
             if boost and (clause := _sequence(name, found, boost * weight)) is not None:
                 bonuses.append(clause)
         return _sequence(CATCH_ALL, prose, ranking.TEXT_BOOST * weight), tuple(bonuses)
+
+    def name_like(self, fieldname: str, found: list[str], prose: list[str]) -> float:
+        """How much a word reads as a name: its articles with it in `fieldname` over those with it anywhere.
+
+        "Teller" is a credited name, but most articles holding the word say "fortune teller"
+        or "bank teller"; "Hanks" is nearly always the actor. 1 when it cannot be told.
+        """
+        if self.searcher is None or not found or len(found) != len(prose):
+            return 1.0
+        shares = []
+        for name_term, prose_term in zip(found, prose):
+            anywhere = self.searcher.doc_frequency(CATCH_ALL, prose_term)
+            if not anywhere:
+                return 1.0
+            shares.append(min(1.0, self.searcher.doc_frequency(fieldname, name_term) / anywhere))
+        return max(shares)
 
     def required_free(self, text: str, negated: bool, prefix: bool = False) -> wq.Query | None:
         """A free phrase (or a word that AND or OR makes a clause of its own): it must match."""
@@ -322,10 +344,17 @@ class _Compiler:
         """
         words = list(dict.fromkeys(words))
         first = len(self.title)
-        clauses = [self.free(word.text, negated, word.prefix) for word in words]
+        spans = self.name_spans(words) if not negated else []
+        named = {index for span in spans for index in range(span.start, span.end)}
+        # Without typo tolerance there is no name registry to tell names (`name_spans`): no word is damped.
+        alone = len(words) == 1 or self.fuzzy is None
+        clauses = [
+            self.free(word.text, negated, word.prefix, alone=alone or index in named)
+            for index, word in enumerate(words)
+        ]
         people: list[wq.Query] = []
         if self.fuzzy is not None and not negated:
-            people = self.forgive(words, clauses, first)
+            people = self.forgive(words, clauses, first, spans)
             self.formal(words, clauses)
         mains = [main for main, _ in clauses if main is not None]
         if not mains:
@@ -344,8 +373,17 @@ class _Compiler:
             self.rare, self.people = rare, people
         return _either([*rare, *people])
 
+    def name_spans(self, words: list[syntax.Word]) -> list[Any]:
+        """The runs of free words that read as names (`fuzzy.find_names`); none without typo tolerance."""
+        if self.fuzzy is None:
+            return []
+        from .fuzzy import find_names
+
+        return find_names([w.text for w in words], self.fuzzy.registry, self.fuzzy.vocabulary, limit=_FUZZY_NAMES)
+
     def forgive(
-        self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]], first: int
+        self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]], first: int,
+        spans: list[Any],
     ) -> list[wq.Query]:
         """Add close names and corrected words to the free words' clauses (in place); the names find films too.
 
@@ -353,12 +391,8 @@ class _Compiler:
         word of the run sharing their score; another word the index does not know gets
         its corrections, weighted by similarity, beside the word as typed.
         """
-        from .fuzzy import find_names
-
         assert self.fuzzy is not None
         people: list[wq.Query] = []
-        texts = [w.text for w in words]
-        spans = find_names(texts, self.fuzzy.registry, self.fuzzy.vocabulary, limit=_FUZZY_NAMES)
         named = set()
         for span in spans:
             found = self.close_names(span.text, "person", negated=False)
@@ -377,7 +411,8 @@ class _Compiler:
             mains, bonuses = [main], list(bonus)
             for suggestion in suggestions:
                 other, extra = self.free(
-                    suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY, typed=False
+                    suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY, typed=False,
+                    alone=len(words) == 1,
                 )
                 mains.append(other)
                 bonuses.extend(extra)
@@ -396,7 +431,8 @@ class _Compiler:
             main, bonus = clauses[index]
             if word.prefix or main is None or not (formal := formal_words(word.text)):
                 continue
-            extra = [self.free(text, False, weight=ranking.SYNONYM, typed=False) for text in formal]
+            extra = [self.free(text, False, weight=ranking.SYNONYM, typed=False, alone=len(words) == 1)
+                     for text in formal]
             mains = [main, *(other for other, _ in extra)]
             clauses[index] = (_either(mains), (*bonus, *(b for _, more in extra for b in more)))
 

@@ -23,7 +23,9 @@ to 0.25 rather than 0.1: on the tune split it scores as well or better (nDCG@10 
 A second round tuned `SECTION_WEIGHT` the same way (all 1 before): the lead and the plot
 describe the film, the other sections much less. A third, after stop words stopped counting
 towards coordination and everyday words got their formal words (`SYNONYM`, flat from 0.3 to
-1.0), moved `COORD` 0.5 -> 0.25. Figures before and after each round:
+1.0), moved `COORD` 0.5 -> 0.25. A fifth added `NAME_LIKE` (0 -> 1: flat from 0.25 to 2; off, plot
+words that happen to be surnames, "teller", "bee", "strikes", earned a name bonus). Figures
+before and after each round:
 `tests/relevance/RESULTS.md`.
 """
 
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 from whoosh import scoring
 
-__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "SECTION_WEIGHT", "FUZZY", "SYNONYM", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
+__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "SECTION_WEIGHT", "FUZZY", "SYNONYM", "NAME_LIKE", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
 
 #: Weight of a free word's match in the catch-all field.
 TEXT_BOOST = 1.0
@@ -56,6 +58,10 @@ SECTION_WEIGHT: dict[str, float] = {"title": 0.5, "lead": 2.0, "plot": 1.5, "oth
 DEFAULT_B = 0.75
 FIELD_B: dict[str, float] = {"title": 0.4, "person": 0.2, "characters": 0.3, "cast": 0.2, "crew": 0.2, "text": 0.2}
 K1 = 1.2
+
+#: A free word's bonus in a name field is scaled by how much the word reads as a name
+#: (`query._Compiler.name_like`, from 0 to 1) to this power; 0 turns it off.
+NAME_LIKE = 1.0
 
 #: Exponent of the share of (rarer) free words a film matches; 0 turns coordination off.
 COORD = 0.25

@@ -310,3 +310,27 @@ def test_any_query_gives_results_or_a_query_error(module_index):
         assert all(hit.title for hit in results)
 
     check()
+
+
+def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_path, monkeypatch):
+    from searcher import Index, ranking
+
+    folder = tmp_path / "a"
+    for i in range(9):
+        film(folder, f"teller{i}.txt", f"Cards {i}", "A fortune teller reads the cards for a sailor.")
+    film(folder, "show.txt", "Magic Show", "A magician wins a fortune at the fair.", "- Starring: Ray Teller")
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+
+        def scores(query: str) -> dict[str, float]:
+            return {hit.title: hit.score for hit in idx.search(query)}
+
+        # "teller" is in ten articles and credited in one: in "fortune teller" it is a plot word.
+        damped = scores("fortune teller")
+        assert max(damped, key=damped.get) != "Magic Show"
+        # Typed alone, a word may well be a surname: its name match counts in full.
+        assert titles(idx.search("teller"))[0] == "Magic Show"
+        monkeypatch.setattr(ranking, "NAME_LIKE", 0.0)
+        full = scores("fortune teller")
+        assert max(full, key=full.get) == "Magic Show"
+        assert full["Cards 0"] == pytest.approx(damped["Cards 0"])
