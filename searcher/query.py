@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 from whoosh.scoring import bm25
@@ -44,6 +44,9 @@ from .indexer import StoredArticles, film_key, stored_title
 from .schema import CATCH_ALL, KIND, NAME_FIELDS, PROSE_FIELDS, SECTIONS, section_of, section_span
 from .snippets import highlight
 from .synonyms import formal_words
+
+if TYPE_CHECKING:
+    from .fuzzy import NameSpan
 
 __all__ = ["compile_query", "run_search", "Compiled", "FreeWord", "InSection"]
 
@@ -354,8 +357,8 @@ class _Compiler:
         ]
         people: list[wq.Query] = []
         if self.fuzzy is not None and not negated:
-            people = self.forgive(words, clauses, first, spans)
-            self.formal(words, clauses)
+            people = self.forgive(words, clauses, first, spans, alone)
+            self.formal(words, clauses, alone)
         mains = [main for main, _ in clauses if main is not None]
         if not mains:
             # Only stop words ("It", "The Who"): the short fields are all there is.
@@ -373,7 +376,7 @@ class _Compiler:
             self.rare, self.people = rare, people
         return _either([*rare, *people])
 
-    def name_spans(self, words: list[syntax.Word]) -> list[Any]:
+    def name_spans(self, words: list[syntax.Word]) -> list[NameSpan]:
         """The runs of free words that read as names (`fuzzy.find_names`); none without typo tolerance."""
         if self.fuzzy is None:
             return []
@@ -383,13 +386,13 @@ class _Compiler:
 
     def forgive(
         self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]], first: int,
-        spans: list[Any],
+        spans: list[NameSpan], alone: bool,
     ) -> list[wq.Query]:
         """Add close names and corrected words to the free words' clauses (in place); the names find films too.
 
         A run of words that reads as a name gets the credited people close to it, each
         word of the run sharing their score; another word the index does not know gets
-        its corrections, weighted by similarity, beside the word as typed.
+        its corrections, weighted by similarity, beside the word as typed (`alone` as in `free`).
         """
         assert self.fuzzy is not None
         people: list[wq.Query] = []
@@ -411,8 +414,7 @@ class _Compiler:
             mains, bonuses = [main], list(bonus)
             for suggestion in suggestions:
                 other, extra = self.free(
-                    suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY, typed=False,
-                    alone=len(words) == 1,
+                    suggestion.word, False, weight=suggestion.similarity * ranking.FUZZY, typed=False, alone=alone
                 )
                 mains.append(other)
                 bonuses.extend(extra)
@@ -423,7 +425,9 @@ class _Compiler:
             self.corrections.append(Correction(original=word.text, used=used, field=None, kind="word"))
         return people
 
-    def formal(self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]]) -> None:
+    def formal(
+        self, words: list[syntax.Word], clauses: list[tuple[wq.Query | None, tuple[wq.Query, ...]]], alone: bool
+    ) -> None:
         """Search everyday words ("mom", "ww2") also as the words plots use (`synonyms`), in place."""
         if not ranking.SYNONYM:
             return
@@ -431,8 +435,7 @@ class _Compiler:
             main, bonus = clauses[index]
             if word.prefix or main is None or not (formal := formal_words(word.text)):
                 continue
-            extra = [self.free(text, False, weight=ranking.SYNONYM, typed=False, alone=len(words) == 1)
-                     for text in formal]
+            extra = [self.free(text, False, weight=ranking.SYNONYM, typed=False, alone=alone) for text in formal]
             mains = [main, *(other for other, _ in extra)]
             clauses[index] = (_either(mains), (*bonus, *(b for _, more in extra for b in more)))
 
