@@ -28,6 +28,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,11 +127,13 @@ class Vocabulary:
 
     CACHE_VERSION = "vocabulary-2"
 
-    def __init__(self, titles: _Buckets, terms: _Buckets, frequency: Callable[[str], int]):
+    def __init__(self, titles: _Buckets, terms: _Buckets, frequency: Callable[[str], int],
+                 phrase: Callable[[list[str]], Iterable[int]] = lambda terms: ()):
         """Use `open` or `from_words`."""
         self._titles = titles
         self._terms = terms
         self._frequency = frequency
+        self._phrase = phrase
 
     @classmethod
     def from_words(cls, words: Iterable[str], titles: Iterable[str] = ()) -> Vocabulary:
@@ -148,10 +151,10 @@ class Vocabulary:
         folder = _termcache.cache_folder(searcher)
         gen = _termcache.generation(searcher)
         memo = (str(folder), gen)
-        frequency = _frequency(searcher)
+        frequency, phrase = _frequency(searcher), _phrase(searcher)
         if folder is not None and gen is not None and _MEMO.get("vocabulary", (None,))[0] == memo:
             titles, terms = _MEMO["vocabulary"][1]
-            return cls(titles, terms, frequency)
+            return cls(titles, terms, frequency, phrase)
         loaded = _load(_termcache.read(folder, "vocabulary", gen, cls.CACHE_VERSION))
         if loaded is None:
             title_labels, title_sections, term_labels, term_sections = _build(searcher)
@@ -161,11 +164,18 @@ class Vocabulary:
         titles, terms = loaded
         if folder is not None and gen is not None:
             _MEMO["vocabulary"] = (memo, loaded)
-        return cls(titles, terms, frequency)
+        return cls(titles, terms, frequency, phrase)
 
     def frequency(self, term: str) -> int:
         """Articles whose catch-all field holds `term` (an index term, not a raw word)."""
         return self._frequency(term)
+
+    def phrase_frequency(self, text: str, *, at_most: int) -> int:
+        """Articles whose prose holds `text` as a phrase, counted up to `at_most` (0 without positions)."""
+        terms = _terms(text)
+        if len(terms) < 2:
+            return 0
+        return sum(1 for _ in islice(self._phrase(terms), at_most))
 
     def known(self, word: str) -> bool:
         """Whether every index term of `word` is in the index (stop words count as known)."""
@@ -329,6 +339,12 @@ def _frequency(searcher: Any) -> Callable[[str], int]:
     return lambda term: searcher.doc_frequency(FIELD, term)
 
 
+def _phrase(searcher: Any) -> Callable[[list[str]], Iterable[int]]:
+    from whoosh.query import Phrase
+
+    return lambda terms: Phrase(FIELD, terms).docs(searcher)
+
+
 def _build(searcher: Any) -> tuple[list[str], list[list[str]], list[str], list[list[str]]]:
     """Title words (from the stored titles) and catch-all terms (from the lexicon), cut for `_Buckets`."""
     reader = searcher.reader()
@@ -362,6 +378,11 @@ NAME_MULTI = 0.88
 #: A single unknown word is a name when a person matches it this well (and no word is closer).
 NAME_SINGLE = 0.9
 
+#: A run only close to a name is read as words when the index's prose holds it as a phrase
+#: more than this many times per article crediting the person (a name is mentioned about once
+#: per film, in the lead): "forest fire" is in 69 plots, Forest Fyre is credited once.
+PHRASE_PER_FILM = 3
+
 
 def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabulary, *,
                limit: int = 5) -> list[NameSpan]:
@@ -373,7 +394,9 @@ def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabul
     * two to four words (no stop word among them) are a name when one of them is a word of
       some credited name, exactly, and a person matches the run with similarity at least
       `NAME_MULTI` ("tom hanks", "alexandre gontcharof", "vitorio storaro"); only the names
-      sharing that word are compared, so a plot description costs well under a millisecond;
+      sharing that word are compared, so a plot description costs well under a millisecond.
+      Unless the match is exact, the run must not be a common phrase of the prose
+      (`PHRASE_PER_FILM`): "forest fire" is not Forest Fyre;
     * a single word of five letters or more is a name when the vocabulary does not know it,
       a person matches it with at least `NAME_SINGLE`, and no word correction is closer,
       unless that correction is a word of the person's name ("spielbreg": Spielberg the word
@@ -391,11 +414,15 @@ def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabul
             if not any(registry.has_word(words[i]) for i in run):
                 continue
             text = " ".join(words[start:start + size])
-            if registry.lookup(text, limit=1, cutoff=NAME_MULTI, scan=False):
-                matches = registry.lookup(text, limit=limit, cutoff=NAME_MULTI)
-                spans.append(NameSpan(start=start, end=start + size, text=text, matches=tuple(matches)))
-                for i in run:
-                    taken[i] = True
+            if not (best := registry.lookup(text, limit=1, cutoff=NAME_MULTI, scan=False)):
+                continue
+            usual = PHRASE_PER_FILM * best[0].films
+            if best[0].similarity < 1 and vocabulary.phrase_frequency(text, at_most=usual + 1) > usual:
+                continue
+            matches = registry.lookup(text, limit=limit, cutoff=NAME_MULTI)
+            spans.append(NameSpan(start=start, end=start + size, text=text, matches=tuple(matches)))
+            for i in run:
+                taken[i] = True
     for position, word in enumerate(words):
         if taken[position] or not usable[position] or len(folded[position]) < 5 or vocabulary.known(word):
             continue

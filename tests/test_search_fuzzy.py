@@ -83,3 +83,23 @@ def test_mistyped_title_still_counts_as_the_exact_title(small_index, tmp_path):
     results = small_index.search("deep steell")
     assert results.corrections and results.corrections[0].used[0] == "steel"
     assert titles(results)[0] == "Deep Steel"
+
+
+def test_a_common_phrase_close_to_a_name_is_read_as_words(tmp_path, monkeypatch):
+    from searcher import Index, fuzzy
+
+    folder = tmp_path / "a"
+    for i in range(5):
+        film(folder, f"fire{i}.txt", f"Blaze {i}", "A forest fire sweeps towards the valley town.")
+    film(folder, "eyes.txt", "Quiet Eyes", "A girl moves to the desert after her father dies.", "- Starring: Forest Fyre")
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        # Five plots say "forest fire"; Forest Fyre is credited once: the words win.
+        found = idx.search("forest fire")
+        assert titles(found)[-1] == "Quiet Eyes" and not found.corrections
+        # The name typed right, or mistyped where no plot says it, is still the person.
+        assert titles(idx.search("forest fyre"))[0] == "Quiet Eyes"
+        assert titles(idx.search("forrest fyre"))[0] == "Quiet Eyes"
+        monkeypatch.setattr(fuzzy, "PHRASE_PER_FILM", 100)
+        found = idx.search("forest fire")
+        assert titles(found)[0] == "Quiet Eyes" and found.corrections[0].used == ("Forest Fyre",)
