@@ -170,12 +170,15 @@ class Vocabulary:
         """Articles whose catch-all field holds `term` (an index term, not a raw word)."""
         return self._frequency(term)
 
-    def phrase_frequency(self, text: str, *, at_most: int) -> int:
-        """Articles whose prose holds `text` as a phrase, counted up to `at_most` (0 without positions)."""
+    def common_phrase(self, text: str, *, more_than: int) -> bool:
+        """Whether more than `more_than` articles hold `text` as a phrase in their prose (False without positions).
+
+        The rarest word bounds the count, so a phrase of rare words is never looked up.
+        """
         terms = _terms(text)
-        if len(terms) < 2:
-            return 0
-        return sum(1 for _ in islice(self._phrase(terms), at_most))
+        if len(terms) < 2 or min(self._frequency(t) for t in terms) <= more_than:
+            return False
+        return sum(1 for _ in islice(self._phrase(terms), more_than + 1)) > more_than
 
     def known(self, word: str) -> bool:
         """Whether every index term of `word` is in the index (stop words count as known)."""
@@ -335,6 +338,14 @@ def _load(cached: Any) -> tuple[_Buckets, _Buckets] | None:
             _Buckets({label: cut(2 + len(title_labels) + i) for i, label in enumerate(term_labels)}))
 
 
+def _same_words(typed: str, name: str) -> bool:
+    """Whether a typed run is the name itself, up to case, accents, stemming and a possessive 's."""
+    def words(text: str) -> list[str]:
+        return [t for t in _terms(text) if t != "s"]
+
+    return words(typed) == words(name)
+
+
 def _frequency(searcher: Any) -> Callable[[str], int]:
     return lambda term: searcher.doc_frequency(FIELD, term)
 
@@ -380,7 +391,7 @@ NAME_SINGLE = 0.9
 
 #: A run only close to a name is read as words when the index's prose holds it as a phrase
 #: more than this many times per article crediting the person (a name is mentioned about once
-#: per film, in the lead): "forest fire" is in 69 plots, Forest Fyre is credited once.
+#: per film, in the lead): "forest fire" is in 69 plots, Forest Fyre is credited once. 0: off.
 PHRASE_PER_FILM = 3
 
 
@@ -395,8 +406,10 @@ def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabul
       some credited name, exactly, and a person matches the run with similarity at least
       `NAME_MULTI` ("tom hanks", "alexandre gontcharof", "vitorio storaro"); only the names
       sharing that word are compared, so a plot description costs well under a millisecond.
-      Unless the match is exact, the run must not be a common phrase of the prose
-      (`PHRASE_PER_FILM`): "forest fire" is not Forest Fyre;
+      Unless the run is the name itself (exactly, or inflected: "stephen king's"), it must not
+      be a common phrase of the prose (`PHRASE_PER_FILM`): "forest fire" is not Forest Fyre.
+      That phrase count reads positions (up to about 0.1 s when every word is common), and
+      only runs of common words that nearly match a name need it;
     * a single word of five letters or more is a name when the vocabulary does not know it,
       a person matches it with at least `NAME_SINGLE`, and no word correction is closer,
       unless that correction is a word of the person's name ("spielbreg": Spielberg the word
@@ -416,8 +429,9 @@ def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabul
             text = " ".join(words[start:start + size])
             if not (best := registry.lookup(text, limit=1, cutoff=NAME_MULTI, scan=False)):
                 continue
-            usual = PHRASE_PER_FILM * best[0].films
-            if best[0].similarity < 1 and vocabulary.phrase_frequency(text, at_most=usual + 1) > usual:
+            if PHRASE_PER_FILM and not _same_words(text, best[0].name) and vocabulary.common_phrase(
+                text, more_than=PHRASE_PER_FILM * best[0].films
+            ):
                 continue
             matches = registry.lookup(text, limit=limit, cutoff=NAME_MULTI)
             spans.append(NameSpan(start=start, end=start + size, text=text, matches=tuple(matches)))

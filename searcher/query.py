@@ -282,7 +282,9 @@ class _Compiler:
         """How much a word reads as a name: its articles with it in `fieldname` over those with it anywhere.
 
         "Teller" is a credited name, but most articles holding the word say "fortune teller"
-        or "bank teller"; "Hanks" is nearly always the actor. 1 when it cannot be told.
+        or "bank teller". The prose count is of the stem, so a surname whose stem is also a
+        first name reads as less of a name than it is ("hanks": "hank"); `ranking.NAME_LIKE`
+        is kept low for that. 1 when it cannot be told.
         """
         if self.searcher is None or not found or len(found) != len(prose):
             return 1.0

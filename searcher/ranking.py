@@ -23,8 +23,9 @@ to 0.25 rather than 0.1: on the tune split it scores as well or better (nDCG@10 
 A second round tuned `SECTION_WEIGHT` the same way (all 1 before): the lead and the plot
 describe the film, the other sections much less. A third, after stop words stopped counting
 towards coordination and everyday words got their formal words (`SYNONYM`, flat from 0.3 to
-1.0), moved `COORD` 0.5 -> 0.25. A fifth added `NAME_LIKE` (0 -> 1: flat from 0.25 to 2; off, plot
-words that happen to be surnames, "teller", "bee", "strikes", earned a name bonus). Figures
+1.0), moved `COORD` 0.5 -> 0.25. A fifth added `NAME_LIKE` (0 -> 0.25, the low end of a plateau from 0.25 to 2: off,
+plot words that happen to be names, "teller", "bee", "strikes", earned a name bonus; higher
+values also damp surnames whose stem is a first name, "hanks comedy"). Figures
 before and after each round:
 `tests/relevance/RESULTS.md`.
 """
@@ -61,7 +62,7 @@ K1 = 1.2
 
 #: A free word's bonus in a name field is scaled by how much the word reads as a name
 #: (`query._Compiler.name_like`, from 0 to 1) to this power; 0 turns it off.
-NAME_LIKE = 1.0
+NAME_LIKE = 0.25
 
 #: Exponent of the share of (rarer) free words a film matches; 0 turns coordination off.
 COORD = 0.25

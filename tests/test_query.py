@@ -322,15 +322,17 @@ def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_p
     with Index(tmp_path / "ix") as idx:
         idx.add([folder])
 
-        def scores(query: str) -> dict[str, float]:
+        def scores(query: str, name_like: float) -> dict[str, float]:
+            monkeypatch.setattr(ranking, "NAME_LIKE", name_like)
             return {hit.title: hit.score for hit in idx.search(query)}
 
         # "teller" is in ten articles and credited in one: in "fortune teller" it is a plot word.
-        damped = scores("fortune teller")
-        assert max(damped, key=damped.get) != "Magic Show"
-        # Typed alone, a word may well be a surname: its name match counts in full.
-        assert titles(idx.search("teller"))[0] == "Magic Show"
-        monkeypatch.setattr(ranking, "NAME_LIKE", 0.0)
-        full = scores("fortune teller")
+        shipped_value = ranking.NAME_LIKE
+        full, shipped, damped = (scores("fortune teller", v) for v in (0.0, shipped_value, 1.0))
         assert max(full, key=full.get) == "Magic Show"
+        assert max(damped, key=damped.get) != "Magic Show"
+        assert full["Magic Show"] > shipped["Magic Show"] > damped["Magic Show"]
         assert full["Cards 0"] == pytest.approx(damped["Cards 0"])
+        # Typed alone, a word may well be a surname: its name match counts in full.
+        alone = scores("teller", 1.0)
+        assert max(alone, key=alone.get) == "Magic Show"

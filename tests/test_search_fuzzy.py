@@ -103,3 +103,16 @@ def test_a_common_phrase_close_to_a_name_is_read_as_words(tmp_path, monkeypatch)
         monkeypatch.setattr(fuzzy, "PHRASE_PER_FILM", 100)
         found = idx.search("forest fire")
         assert titles(found)[0] == "Quiet Eyes" and found.corrections[0].used == ("Forest Fyre",)
+
+
+def test_a_name_typed_with_a_possessive_stays_a_name_however_often_the_plots_say_it(tmp_path, monkeypatch):
+    from searcher import Index
+
+    folder = tmp_path / "a"
+    for i in range(5):
+        film(folder, f"fan{i}.txt", f"Fan {i}", "A boy reads Stephen King's novels under the covers.")
+    film(folder, "it.txt", "Dark Town", "A clown haunts a town.", "- Writer: Stephen King")
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        found = idx.search("stephen king's clown")
+        assert titles(found)[0] == "Dark Town" and [c.used for c in found.corrections] == [("Stephen King",)]
