@@ -23,11 +23,10 @@ to 0.25 rather than 0.1: on the tune split it scores as well or better (nDCG@10 
 A second round tuned `SECTION_WEIGHT` the same way (all 1 before): the lead and the plot
 describe the film, the other sections much less. A third, after stop words stopped counting
 towards coordination and everyday words got their formal words (`SYNONYM`, flat from 0.3 to
-1.0), moved `COORD` 0.5 -> 0.25. A fifth added `NAME_LIKE` (0 -> 0.25, the low end of a plateau from 0.25 to 2: off,
-plot words that happen to be names, "teller", "bee", "strikes", earned a name bonus; higher
-values also damp surnames whose stem is a first name, "hanks comedy"). Figures
-before and after each round:
-`tests/relevance/RESULTS.md`.
+1.0), moved `COORD` 0.5 -> 0.25. A fifth added `NAME_LIKE` (0 -> 0.25, the low end of a
+plateau from 0.25 to 2: off, plot words that happen to be names, "teller", "bee",
+"strikes", earned a name bonus; higher values also damp surnames whose stem is a first
+name, "hanks comedy"). Figures before and after each round: `tests/relevance/RESULTS.md`.
 """
 
 from __future__ import annotations

@@ -90,6 +90,12 @@ def film(folder: Path, name: str, title: str, plot: str, infobox: str = "- Relea
     return path
 
 
+def films_saying(folder: Path, count: int, title: str, plot: str) -> None:
+    """Write `count` films ("<title> 0", "<title> 1", ...) with the same plot: a phrase many articles use."""
+    for i in range(count):
+        film(folder, f"{title.lower()}{i}.txt", f"{title} {i}", plot)
+
+
 @pytest.fixture
 def articles_dir(tmp_path: Path) -> Path:
     """A folder of the fictional articles."""

@@ -6,7 +6,7 @@ import pytest
 
 from searcher import QueryError
 from searcher.query import compile_query
-from tests.conftest import film
+from tests.conftest import film, films_saying
 
 
 def titles(results) -> list[str]:
@@ -316,8 +316,7 @@ def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_p
     from searcher import Index, ranking
 
     folder = tmp_path / "a"
-    for i in range(9):
-        film(folder, f"teller{i}.txt", f"Cards {i}", "A fortune teller reads the cards for a sailor.")
+    films_saying(folder, 9, "Cards", "A fortune teller reads the cards for a sailor.")
     film(folder, "show.txt", "Magic Show", "A magician wins a fortune at the fair.", "- Starring: Ray Teller")
     with Index(tmp_path / "ix") as idx:
         idx.add([folder])

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from searcher.cli import app
-from tests.conftest import film
+from tests.conftest import film, films_saying
 
 runner = CliRunner()
 
@@ -89,8 +89,7 @@ def test_a_common_phrase_close_to_a_name_is_read_as_words(tmp_path, monkeypatch)
     from searcher import Index, fuzzy
 
     folder = tmp_path / "a"
-    for i in range(5):
-        film(folder, f"fire{i}.txt", f"Blaze {i}", "A forest fire sweeps towards the valley town.")
+    films_saying(folder, 5, "Blaze", "A forest fire sweeps towards the valley town.")
     film(folder, "eyes.txt", "Quiet Eyes", "A girl moves to the desert after her father dies.", "- Starring: Forest Fyre")
     with Index(tmp_path / "ix") as idx:
         idx.add([folder])
@@ -109,8 +108,7 @@ def test_a_name_typed_with_a_possessive_stays_a_name_however_often_the_plots_say
     from searcher import Index
 
     folder = tmp_path / "a"
-    for i in range(5):
-        film(folder, f"fan{i}.txt", f"Fan {i}", "A boy reads Stephen King's novels under the covers.")
+    films_saying(folder, 5, "Fan", "A boy reads Stephen King's novels under the covers.")
     film(folder, "it.txt", "Dark Town", "A clown haunts a town.", "- Writer: Stephen King")
     with Index(tmp_path / "ix") as idx:
         idx.add([folder])
