@@ -96,6 +96,15 @@ def films_saying(folder: Path, count: int, title: str, plot: str) -> None:
         film(folder, f"{title.lower()}{i}.txt", f"{title} {i}", plot)
 
 
+def indexed(folder: Path):
+    """An index of one folder of articles, built beside it; close it (a `with` block does)."""
+    from searcher import Index
+
+    idx = Index(folder.parent / "ix")
+    idx.add([folder])
+    return idx
+
+
 @pytest.fixture
 def articles_dir(tmp_path: Path) -> Path:
     """A folder of the fictional articles."""

@@ -6,7 +6,7 @@ import pytest
 
 from searcher import QueryError
 from searcher.query import compile_query
-from tests.conftest import film, films_saying
+from tests.conftest import film, films_saying, indexed
 
 
 def titles(results) -> list[str]:
@@ -83,7 +83,6 @@ def test_prose_field_matches_only_in_its_section(small_index):
 
 
 def test_phrase_never_spans_two_sections(tmp_path):
-    from searcher import Index
 
     folder = tmp_path / "a"
     (folder).mkdir()
@@ -91,8 +90,7 @@ def test_phrase_never_spans_two_sections(tmp_path):
         "= Salt Harbour =\n\nSalt Harbour\n- Released: 1990\n\nA story of the sea.\n\n==Plot==\nWinter comes early.\n",
         encoding="utf-8",
     )
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
         assert titles(idx.search('"story of the sea"')) == ["Salt Harbour"]
         assert len(idx.search('"sea winter"')) == 0  # lead ends with "sea", plot starts with "winter"
         assert titles(idx.search('"harbour story"')) == []  # title, then lead
@@ -118,15 +116,13 @@ def test_prefix(small_index):
 
 
 def test_a_prefix_stands_for_its_most_frequent_words(tmp_path, monkeypatch):
-    from searcher import Index
 
     folder = tmp_path / "walruses"
     film(folder, "a.txt", "Tusk One", "A walrus and a walrus and a wanderer.")
     film(folder, "b.txt", "Tusk Two", "A walrus meets a warden.")
     film(folder, "c.txt", "Tusk Three", "A walrus meets a wanderer.")
     film(folder, "d.txt", "Tusk Four", "A warbler sings.")
-    idx = Index(tmp_path / "ix")
-    idx.add([folder])
+    idx = indexed(folder)
     assert len(idx.search("wa*")) == 4
     monkeypatch.setattr("searcher.query.PREFIX_WORDS", 2)  # walrus (3 articles), wanderer (2)
     assert set(titles(idx.search("wa*"))) == {"Tusk One", "Tusk Two", "Tusk Three"}
@@ -227,13 +223,12 @@ def test_section_weights_rescale_only_their_section(small_index, monkeypatch):
 
 
 def test_plot_weight_reorders_films(tmp_path, monkeypatch):
-    from searcher import Index, ranking
+    from searcher import ranking
 
     folder = tmp_path / "a"
     film(folder, "a.txt", "Alpha", "A quiet film about a village.", "- Released: 1990\n\nAlpha is known for its falcon.")
     film(folder, "b.txt", "Beta", "A falcon hunts over a village.", "- Released: 1990\n\nBeta is a quiet film.")
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
         monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 3.0)
         assert titles(idx.search("falcon"))[0] == "Alpha"
         monkeypatch.setitem(ranking.SECTION_WEIGHT, "lead", 0.3)
@@ -241,14 +236,12 @@ def test_plot_weight_reorders_films(tmp_path, monkeypatch):
 
 
 def test_stop_words_beside_other_words_do_not_count_as_matched_words(tmp_path):
-    from searcher import Index
 
     folder = tmp_path / "a"
     plot = "A falcon hunts over the village."
     film(folder, "a.txt", "Alpha", plot + " The falcon returns.")
     film(folder, "b.txt", "The Story of the Night", plot)
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
         assert titles(idx.search("the story of the falcon"))[0] == "The Story of the Night"
 
         def alpha(query: str) -> float:
@@ -259,15 +252,14 @@ def test_stop_words_beside_other_words_do_not_count_as_matched_words(tmp_path):
 
 
 def test_exact_title_is_found_when_its_words_rank_other_films_higher(tmp_path, monkeypatch):
-    from searcher import Index, query
+    from searcher import query
 
     folder = tmp_path / "a"
     for i in range(8):
         film(folder, f"hot{i}.txt", f"Summer {i}", "Some like the hot sun; some like it hot, hot, hot. " * 3)
     film(folder, "wilder.txt", "Some Like It Hot", "Two musicians hide in an all-female band.")
     monkeypatch.setattr(query, "CANDIDATES", 1)
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
         assert titles(idx.search("some like it hot", limit=1)) == ["Some Like It Hot"]
         monkeypatch.setattr(query, "_TITLED_MAX", 0)
         assert titles(idx.search("some like it hot", limit=1)) != ["Some Like It Hot"]
@@ -313,13 +305,12 @@ def test_any_query_gives_results_or_a_query_error(module_index):
 
 
 def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_path, monkeypatch):
-    from searcher import Index, ranking
+    from searcher import ranking
 
     folder = tmp_path / "a"
     films_saying(folder, 9, "Cards", "A fortune teller reads the cards for a sailor.")
     film(folder, "show.txt", "Magic Show", "A magician wins a fortune at the fair.", "- Starring: Ray Teller")
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
 
         def scores(query: str, name_like: float) -> dict[str, float]:
             monkeypatch.setattr(ranking, "NAME_LIKE", name_like)

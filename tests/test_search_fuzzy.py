@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from searcher.cli import app
-from tests.conftest import film, films_saying
+from tests.conftest import film, films_saying, indexed
 
 runner = CliRunner()
 
@@ -86,13 +86,12 @@ def test_mistyped_title_still_counts_as_the_exact_title(small_index, tmp_path):
 
 
 def test_a_common_phrase_close_to_a_name_is_read_as_words(tmp_path, monkeypatch):
-    from searcher import Index, fuzzy
+    from searcher import fuzzy
 
     folder = tmp_path / "a"
     films_saying(folder, 5, "Blaze", "A forest fire sweeps towards the valley town.")
     film(folder, "eyes.txt", "Quiet Eyes", "A girl moves to the desert after her father dies.", "- Starring: Forest Fyre")
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
         # Five plots say "forest fire"; Forest Fyre is credited once: the words win.
         found = idx.search("forest fire")
         assert titles(found)[-1] == "Quiet Eyes" and not found.corrections
@@ -105,12 +104,10 @@ def test_a_common_phrase_close_to_a_name_is_read_as_words(tmp_path, monkeypatch)
 
 
 def test_a_name_typed_with_a_possessive_stays_a_name_however_often_the_plots_say_it(tmp_path, monkeypatch):
-    from searcher import Index
 
     folder = tmp_path / "a"
     films_saying(folder, 5, "Fan", "A boy reads Stephen King's novels under the covers.")
     film(folder, "it.txt", "Dark Town", "A clown haunts a town.", "- Writer: Stephen King")
-    with Index(tmp_path / "ix") as idx:
-        idx.add([folder])
+    with indexed(folder) as idx:
         found = idx.search("stephen king's clown")
         assert titles(found)[0] == "Dark Town" and [c.used for c in found.corrections] == [("Stephen King",)]
