@@ -9,6 +9,7 @@ test suite and nothing imports it. Run from the repo root:
     python tests/relevance/build_pool.py title "words"    # films whose title matches
     python tests/relevance/build_pool.py blind INDEX K ID=query ...  # blind pool, four rankers
     python tests/relevance/build_pool.py blind INDEX K ID ...        # unjudged in the engines' top K
+    python tests/relevance/build_pool.py draw SEED N OUT             # films to write known-item queries for
 
 The scratch DB lives outside the repo ($POOL_DB, default /tmp/filmsearch_pool.db).
 
@@ -219,6 +220,40 @@ def blind(index_dir: str, k: int, specs: list[str]) -> None:
                 print("   > " + sentence[:300].replace("\n", " "))
 
 
+def draw(seed: int, n: int, out: str) -> None:
+    """Draw films for known-item queries as the first batch was drawn (a director, a lead, a plot
+    of 250+ words, the same number from each decade 1920s-2020s), leaving out films already in
+    `queries.jsonl` and films whose page title another article shares (a remake or a twin could
+    answer the query too). Each film's title, lead and plot go to OUT/NNN.txt for the writer."""
+    import json
+    import random
+
+    taken = {rel for line in open(HERE / "queries.jsonl") for rel in json.loads(line)["relevant"]}
+    con = sqlite3.connect(DB)
+    shared = {t for (t,) in con.execute("select page_title from docs group by page_title having count(*) > 1")}
+    decades = {}
+    for rel, page_title, director, lead, plot in con.execute(
+        "select rel, page_title, director, lead, plot from docs order by rel"
+    ):
+        decade = rel.split("/")[1] if rel.startswith("films/") else ""
+        if (
+            "1920s" <= decade <= "2020s"
+            and director
+            and lead
+            and len(plot.split()) >= 250
+            and rel not in taken
+            and page_title not in shared
+        ):
+            decades.setdefault(decade, []).append(rel)
+    rng = random.Random(seed)
+    picked = [rel for decade in sorted(decades) for rel in rng.sample(decades[decade], n // len(decades))]
+    Path(out).mkdir(parents=True, exist_ok=True)
+    for number, rel in enumerate(picked, 1):
+        title, year, lead, plot = con.execute("select title, year, lead, plot from docs where rel = ?", (rel,)).fetchone()
+        Path(out, f"{number:03d}.txt").write_text(f"{rel}\n{title} ({year})\n\nLEAD: {lead}\n\nPLOT: {plot}\n")
+    print(len(picked), "films written to", out)
+
+
 def _relative(path: str) -> str:
     p = Path(path)
     return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p.relative_to(CORPUS))
@@ -236,5 +271,7 @@ if __name__ == "__main__":
         title(" ".join(args))
     elif cmd == "blind":
         blind(args[0], int(args[1]), args[2:])
+    elif cmd == "draw":
+        draw(int(args[0]), int(args[1]), args[2])
     else:
         raise SystemExit(__doc__)
