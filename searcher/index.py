@@ -7,6 +7,7 @@ exactly the same behaviour (and the same typed results) with no CLI involved.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +45,10 @@ class Index:
     while after a writer replaces them (`store.RETAIN_SECONDS`). Writers take the
     folder's lock; `wait` is how long to wait for another writer.
 
+    One `Index` may be shared by threads: its searches take turns, because a Whoosh
+    searcher reads through shared file handles. For searches in parallel, open one
+    `Index` per process.
+
     Args:
         path: the index folder.
         create: create an empty index when the folder has none (else `IndexMissingError` on search).
@@ -54,6 +59,7 @@ class Index:
         self._whoosh: Any = None
         self._searcher: Any = None
         self._generation: str | None = None
+        self._reading = threading.RLock()
         if create and self.folder.pointer() is None:
             self.sync([], full=True)
 
@@ -138,7 +144,8 @@ class Index:
             raise TypeError(f"query must be a str, not {type(query).__name__}")
         if not isinstance(limit, int) or isinstance(limit, bool):
             raise TypeError(f"limit must be an int, not {type(limit).__name__}")
-        return run_search(self._current_searcher(), query, limit, fuzzy=fuzzy)
+        with self._reading:
+            return run_search(self._current_searcher(), query, limit, fuzzy=fuzzy)
 
     def person(self, name: str, *, fuzzy: bool = True) -> Person | None:
         """The filmography of the credited person whose name best matches `name`, or None.
@@ -152,11 +159,13 @@ class Index:
 
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type(name).__name__}")
-        return filmography(self._current_searcher(), name, cutoff=CUTOFF if fuzzy else 1.0)
+        with self._reading:
+            return filmography(self._current_searcher(), name, cutoff=CUTOFF if fuzzy else 1.0)
 
     def __len__(self) -> int:
         """Articles indexed (duplicates of a film count separately)."""
-        return self._current_searcher().doc_count()
+        with self._reading:
+            return self._current_searcher().doc_count()
 
     def _current_searcher(self) -> Any:
         """A searcher on the newest commit; reopened only when the index changed since the last search."""
@@ -174,9 +183,10 @@ class Index:
 
     def close(self) -> None:
         """Release the open searcher (searching again reopens it)."""
-        if self._searcher is not None:
-            self._searcher.close()
-        self._whoosh = self._searcher = self._generation = None
+        with self._reading:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._whoosh = self._searcher = self._generation = None
 
     def __enter__(self) -> Index:
         return self

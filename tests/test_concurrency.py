@@ -125,3 +125,18 @@ def test_lock_timeout_names_the_holder_and_a_killed_holder_never_blocks(built):
     result = runner.invoke(app, ["index", str(src), "--index", str(ix)])  # --wait 0: the kernel freed it
     assert result.exit_code == 0, result.stderr
     assert time.monotonic() - started < 5
+
+
+def test_threads_sharing_one_index_get_the_answers_they_would_alone(small_index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["zeppelin", "balloon storm", "detention", "cast:Gontcharov", "year:1990..2020 sea", "night"] * 4
+    alone = {q: [(h.path, h.score) for h in small_index.search(q)] for q in set(queries)}
+    small_index.close()  # the threads race to reopen it, too
+
+    def search(q: str) -> list[tuple[str, float]]:
+        return [(h.path, h.score) for h in small_index.search(q)]
+
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            assert list(pool.map(search, queries)) == [alone[q] for q in queries]
