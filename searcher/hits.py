@@ -71,8 +71,9 @@ class Correction:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Results(Sequence[Hit]):
-    """The hits of one search, best first. `total` is Whoosh's estimate of all matching articles
-    (at least the hits, at most the index, 0 without hits)."""
+    """The hits of one search, best first. `total` is the number of matching articles: counted
+    when the engine collected them all, else Whoosh's estimate (at least the hits, at most the
+    index, 0 without hits)."""
 
     query: str
     total: int

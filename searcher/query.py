@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
+from whoosh.matching import AndNotMatcher
 from whoosh.scoring import bm25
 from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 
@@ -442,6 +443,21 @@ class _Compiler:
             clauses[index] = (_either(mains), (*bonus, *(b for _, more in extra for b in more)))
 
 
+class _AndNotMatcher(AndNotMatcher):
+    """Whoosh's `AndNotMatcher` checks its first article against the exclusions only when both
+    lists start on the same article, so an excluded first article leaked into the results
+    (whoosh issue 419; the top-N collector's quality skipping hid it, collecting everything did not)."""
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(wq.AndNot):
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
 def _combine(required: list[wq.Query | None], optional: wq.Query | None, excluded: list[wq.Query]) -> wq.Query | None:
     must = [q for q in required if q is not None]
     if len(must) < len(required):
@@ -455,7 +471,7 @@ def _combine(required: list[wq.Query | None], optional: wq.Query | None, exclude
     else:
         return None
     if excluded:
-        base = wq.AndNot(base, _either(excluded))
+        base = _AndNot(base, _either(excluded))
     return base
 
 
@@ -520,7 +536,9 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
         first, total = counted
     else:
         found = searcher.search(compiled.find, limit=wanted)
-        first, total = {docnum: score for score, docnum in found.top_n}, found.estimated_length()
+        first = {docnum: score for score, docnum in found.top_n}
+        # Fewer than asked for means every match was collected: count them, don't estimate.
+        total = len(first) if len(first) < wanted else found.estimated_length()
     first.update(_titled_candidates(searcher, compiled, first))
     scores = _score(searcher, compiled, first)
     titled = _exact_titles(searcher, compiled.titles, sorted(scores))

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import QueryError
 
-__all__ = ["Word", "Phrase", "Range", "Not", "All", "Any", "Group", "Node", "parse_query", "MAX_LENGTH", "FIELDS"]
+__all__ = ["Word", "Phrase", "Range", "Not", "All", "Any", "Group", "Node", "parse_query", "MAX_LENGTH", "MAX_DEPTH", "FIELDS"]
 
 MAX_LENGTH = 1000
+#: Parentheses and exclusions inside each other; far beyond what anyone types.
+MAX_DEPTH = 20
 
 #: Searchable field names (canonical) and their kinds; kept in step with `schema.KIND` by a test.
 FIELDS = (
@@ -177,6 +180,7 @@ class _Parser:
         self.query = query
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -203,6 +207,16 @@ class _Parser:
             raise self.error("empty parentheses" if opening else "empty query", token)
         return nodes[0] if len(nodes) == 1 and not isinstance(nodes[0], Word) else Group(tuple(nodes))
 
+    def nested(self, token: _Token, parse: Callable[[], Node]) -> Node:
+        """Parse one level deeper; a bound on depth keeps deep nesting a QueryError, not a RecursionError."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"the query nests parentheses and exclusions more than {MAX_DEPTH} deep", token)
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
     def clause(self) -> Node:
         nodes = [self.disjunction()]
         while (token := self.peek()) is not None and token.kind == "AND":
@@ -226,11 +240,13 @@ class _Parser:
         if token.kind in ("NOT", "-"):
             if self.peek() is None or self.peek().kind in (")", "AND", "OR"):
                 raise self.error(f"{token.text} needs something to exclude after it", token)
-            return Not(self.unary())
+            if self.peek().kind in ("NOT", "-"):
+                raise self.error(f"{token.text} {self.peek().text} excludes twice, which cancels out: drop both", token)
+            return Not(self.nested(token, self.unary))
         if token.kind in ("AND", "OR"):
             raise self.error(f"{token.kind} needs something to search for on its left", token)
         if token.kind == "(":
-            inner = self.group(opening=token)
+            inner = self.nested(token, lambda: self.group(opening=token))
             self.take()
             return inner
         if token.kind == "phrase":

@@ -111,6 +111,16 @@ def test_boolean_operators(small_index):
     assert "Wire Fences" not in titles(small_index.search("detention NOT hunger"))
 
 
+def test_an_excluded_article_never_leaks_whatever_the_order_of_indexing(tmp_path):
+    folder = tmp_path / "a"
+    film(folder, "a.txt", "Gem A", "A sapphire.")
+    film(folder, "b.txt", "Gem B", "A ruby and a sapphire.")  # the first with "ruby": excluded
+    film(folder, "c.txt", "Gem C", "A ruby.")
+    with indexed(folder) as idx:
+        assert titles(idx.search("ruby -sapphire")) == ["Gem C"]
+        assert titles(idx.search("ruby AND NOT sapphire")) == ["Gem C"]
+
+
 def test_prefix(small_index):
     assert "Wire Fences" in titles(small_index.search("refug*"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from searcher.errors import FilmsearchError, QueryError
-from searcher.syntax import FIELDS, MAX_LENGTH, All, Any, Group, Not, Phrase, Range, Word, parse_query
+from searcher.syntax import FIELDS, MAX_DEPTH, MAX_LENGTH, All, Any, Group, Not, Phrase, Range, Word, parse_query
 
 
 def W(text: str, field: str | None = None, prefix: bool = False) -> Word:
@@ -61,6 +61,20 @@ def test_minus():
     assert parse_query("peace -war") == Group((W("peace"), Not(W("war"))))
     assert parse_query("-war peace") == Group((Not(W("war")), W("peace")))
     assert parse_query('peace -"world war"') == Group((W("peace"), Not(Phrase("world war"))))
+
+
+@pytest.mark.parametrize("query", ["war NOT NOT peace", "war -NOT peace", "NOT -peace war"])
+def test_excluding_twice_is_an_error_not_a_silent_double_negation(query):
+    assert "excludes twice" in error(query).message
+
+
+@pytest.mark.parametrize("opening", ["(", "-(", "NOT ("])
+def test_nesting_is_bounded_so_deep_queries_fail_cleanly(opening):
+    levels = MAX_DEPTH // (1 + opening.count("-") + opening.count("NOT"))  # an exclusion is a level too
+    assert parse_query(opening * levels + "war" + ")" * levels + " peace")
+    times = (MAX_LENGTH - 3) // (len(opening) + 1)  # as deep as the length limit allows
+    deep = opening * times + "war" + ")" * times
+    assert "more than" in error(deep).message
 
 
 def test_parentheses():
