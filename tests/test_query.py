@@ -140,6 +140,21 @@ def test_a_prefix_stands_for_its_most_frequent_words(tmp_path, monkeypatch):
     idx.close()
 
 
+def test_prefixes_that_stand_for_too_many_articles_are_refused_in_one_line(small_index, monkeypatch):
+    from searcher import query
+
+    assert small_index.search("refug* detent*")
+    monkeypatch.setattr(query, "PREFIX_POSTINGS", 1)  # "refug*" alone holds more; on the corpus "th* an* co* re*"
+    with pytest.raises(QueryError, match=r"wildcards .*refug\* .*more letters"):
+        small_index.search("refug* detent*")
+    assert small_index.search("refugees detention")  # whole words are not limited
+
+
+def test_a_clause_typed_twice_counts_once():
+    once = compile_query("(harbour OR ghost) keeper")
+    assert compile_query("(harbour OR ghost) keeper (harbour OR ghost)").find == once.find
+
+
 def test_a_repeated_word_is_one_clause(small_index):
     once, many = small_index.search("submarine lighthouse"), small_index.search("submarine " * 80 + "lighthouse")
     assert [(h.title, round(h.score, 6)) for h in many] == [(h.title, round(h.score, 6)) for h in once]
