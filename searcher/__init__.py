@@ -18,6 +18,7 @@ from .article import Article, CastMember, Section, decode_article, parse_article
 from .errors import (
     ArticleError,
     FilmsearchError,
+    IndexDamagedError,
     IndexLockedError,
     IndexMissingError,
     IndexSchemaError,
@@ -49,6 +50,7 @@ __all__ = [
     "FilmsearchError",
     "ArticleError",
     "IndexMissingError",
+    "IndexDamagedError",
     "IndexLockedError",
     "IndexSchemaError",
     "UntrustedIndexError",

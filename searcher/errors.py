@@ -11,6 +11,7 @@ __all__ = [
     "ArticleError",
     "IndexError_",
     "IndexMissingError",
+    "IndexDamagedError",
     "IndexLockedError",
     "IndexSchemaError",
     "UntrustedIndexError",
@@ -44,6 +45,10 @@ class IndexError_(FilmsearchError):
 
 class IndexMissingError(IndexError_):
     """No index at the folder; the message says how to build one."""
+
+
+class IndexDamagedError(IndexMissingError):
+    """The index's files are damaged or missing; a full rebuild (`filmsearch index --full PATH`) replaces them."""
 
 
 class IndexLockedError(IndexError_):

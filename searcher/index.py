@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import indexer
-from .errors import IndexMissingError
+from .errors import IndexDamagedError, IndexMissingError
 from .hits import Results
 from .indexer import IndexReport, IndexStatus, Progress
 from .names import CUTOFF
@@ -59,8 +60,12 @@ class Index:
         self._whoosh: Any = None
         self._searcher: Any = None
         self._generation: str | None = None
-        self._reading = threading.RLock()
-        if create and self.folder.pointer() is None:
+        self._lock = threading.RLock()
+        try:
+            empty = self.folder.pointer() is None
+        except IndexDamagedError:
+            empty = False  # searching says so; `sync(full=True)` rebuilds it
+        if create and empty:
             self.sync([], full=True)
 
     @property
@@ -144,8 +149,8 @@ class Index:
             raise TypeError(f"query must be a str, not {type(query).__name__}")
         if not isinstance(limit, int) or isinstance(limit, bool):
             raise TypeError(f"limit must be an int, not {type(limit).__name__}")
-        with self._reading:
-            return run_search(self._current_searcher(), query, limit, fuzzy=fuzzy)
+        with self._reading() as searcher:
+            return run_search(searcher, query, limit, fuzzy=fuzzy)
 
     def person(self, name: str, *, fuzzy: bool = True) -> Person | None:
         """The filmography of the credited person whose name best matches `name`, or None.
@@ -159,13 +164,25 @@ class Index:
 
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type(name).__name__}")
-        with self._reading:
-            return filmography(self._current_searcher(), name, cutoff=CUTOFF if fuzzy else 1.0)
+        with self._reading() as searcher:
+            return filmography(searcher, name, cutoff=CUTOFF if fuzzy else 1.0)
 
     def __len__(self) -> int:
         """Articles indexed (duplicates of a film count separately)."""
-        with self._reading:
-            return self._current_searcher().doc_count()
+        with self._reading() as searcher:
+            return searcher.doc_count()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """The current searcher, for one thread at a time; files that fail to read mean a damaged index."""
+        with self._lock:
+            try:
+                yield self._current_searcher()
+            except indexer.READ_DAMAGE as error:
+                self.close()
+                raise IndexDamagedError(
+                    f"index {self.path} is damaged ({type(error).__name__}: {error}); {self.folder.rebuild_hint}"
+                ) from None
 
     def _current_searcher(self) -> Any:
         """A searcher on the newest commit; reopened only when the index changed since the last search."""
@@ -183,7 +200,7 @@ class Index:
 
     def close(self) -> None:
         """Release the open searcher (searching again reopens it)."""
-        with self._reading:
+        with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
             self._whoosh = self._searcher = self._generation = None

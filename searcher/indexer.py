@@ -28,6 +28,7 @@ import shutil
 import signal
 import struct
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,12 +38,12 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
-from whoosh.reading import SegmentReader
+from whoosh.reading import CorruptIndexError, SegmentReader
 from whoosh.writing import MERGE_SMALL
 
 from .analysis import NAME_SEPARATOR, fold
 from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
-from .errors import ArticleError, IndexMissingError, SourceMissingError
+from .errors import ArticleError, IndexDamagedError, IndexMissingError, SourceMissingError
 from .names import name_key
 from .schema import CATCH_ALL, fingerprint, make_schema
 from . import store
@@ -279,6 +280,9 @@ class _RetainingStorage(FileStorage):
 
 #: What Whoosh raises on a damaged table of contents (it has no common root for them).
 _DAMAGE = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, pickle.UnpicklingError, struct.error)
+#: ... and on damaged postings or columns while searching (only I/O and decoding errors: a
+#: ValueError or KeyError there is more likely a bug than damage).
+READ_DAMAGE = (OSError, EOFError, pickle.UnpicklingError, struct.error, zlib.error, CorruptIndexError)
 
 
 def open_whoosh(folder: IndexFolder, *, writing: bool = False) -> whoosh_index.Index:
@@ -291,10 +295,7 @@ def open_whoosh(folder: IndexFolder, *, writing: bool = False) -> whoosh_index.I
     try:
         return (_RetainingStorage if writing else FileStorage)(str(path)).open_index()
     except _DAMAGE as error:
-        raise IndexMissingError(
-            f"index {folder.path} is damaged ({type(error).__name__}: {error}); "
-            f"rebuild it with: filmsearch index --full --index {folder.path}"
-        ) from None
+        raise IndexDamagedError(f"index {folder.path} is damaged ({type(error).__name__}: {error}); {folder.rebuild_hint}") from None
 
 
 def _clean_generation(path: Path) -> None:
@@ -496,6 +497,8 @@ def sync(
     found = _scan(roots)
     batch = _Batch()
     with folder.locked(wait=wait):
+        if full:
+            folder.discard_damaged_pointer()
         folder.collect()
         pointer = folder.pointer()
         if full or pointer is None:

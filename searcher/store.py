@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import IndexLockedError, IndexMissingError, IndexSchemaError, UntrustedIndexError
+from .errors import IndexDamagedError, IndexLockedError, IndexMissingError, IndexSchemaError, UntrustedIndexError
 
 __all__ = ["Pointer", "IndexFolder", "POINTER", "FORMAT", "RETAIN_SECONDS", "merge_roots"]
 
@@ -135,12 +135,21 @@ class IndexFolder:
                 retired=tuple((str(g), str(t)) for g, t in dict(data.get("retired", {})).items()),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise IndexMissingError(f"{file} is damaged; rebuild with: filmsearch index --full --index {self.path}") from None
+            raise IndexDamagedError(f"{file} is damaged; {self.rebuild_hint}") from None
         if not _is_generation(pointer.generation) or not (self.path / pointer.generation).is_dir():
-            raise IndexMissingError(
-                f"index {self.path} points at a missing generation; rebuild with: filmsearch index --full --index {self.path}"
-            )
+            raise IndexDamagedError(f"index {self.path} points at a missing generation; {self.rebuild_hint}")
         return pointer
+
+    @property
+    def rebuild_hint(self) -> str:
+        return f"rebuild it with: filmsearch index --full PATH... --index {self.path}"
+
+    def discard_damaged_pointer(self) -> None:
+        """Before a full rebuild: a pointer that cannot be read is dropped (the rebuild writes a new one)."""
+        try:
+            self.pointer()
+        except IndexDamagedError:
+            (self.path / POINTER).unlink(missing_ok=True)
 
     def _check_untouched(self) -> None:
         if not self.path.exists():

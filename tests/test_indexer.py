@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from searcher import Index
+from searcher import Index, IndexDamagedError
 from searcher import indexer
 from tests.conftest import ARTICLES, write_articles
 
@@ -218,6 +218,26 @@ def test_damaged_index_is_a_clear_error(tmp_path, articles_dir):
         toc.write_bytes(b"\x00garbage")
     with pytest.raises(indexer.IndexMissingError, match="damaged.*--full"):
         Index(tmp_path / "ix").search("clown")
+    Index(tmp_path / "ix").sync([articles_dir], full=True)
+    assert len(Index(tmp_path / "ix").search("clown")) == 1
+
+
+@pytest.mark.parametrize("damage", ["pointer", "postings", "terms"])
+def test_a_damaged_index_says_so_in_one_error_and_a_full_rebuild_repairs_it(tmp_path, articles_dir, damage):
+    idx = Index(tmp_path / "ix")
+    idx.add([articles_dir])
+    generation = idx.folder.current(indexer.fingerprint())
+    idx.close()
+    if damage == "pointer":
+        (tmp_path / "ix" / "filmsearch.json").write_text("garbage")
+    elif damage == "postings":
+        for path in generation.glob("*.pst"):
+            path.unlink()
+    else:
+        for path in generation.glob("*.trm"):
+            path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(IndexDamagedError, match=r"damaged.*--full PATH"):
+        Index(tmp_path / "ix").search("clown")  # opening it is not the error: searching is
     Index(tmp_path / "ix").sync([articles_dir], full=True)
     assert len(Index(tmp_path / "ix").search("clown")) == 1
 
