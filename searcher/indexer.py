@@ -173,7 +173,8 @@ def _absolute(path: str | os.PathLike[str]) -> str:
     if not text.strip():
         # abspath("") is the working directory: `remove ""` would empty the index of it.
         raise SourceMissingError("an empty path names no file or folder")
-    return os.path.abspath(os.path.expanduser(text))
+    # Real paths: a folder reached through a symbolic link is the same articles, not a second copy.
+    return os.path.realpath(os.path.expanduser(text))
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -185,9 +186,10 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return [Path(p) for p in sorted(_scan(paths))]
 
 
-def _scan(paths: Iterable[str | os.PathLike[str]]) -> _Found:
+def _scan(paths: Iterable[str | os.PathLike[str]], unreadable: list[Skipped] | None = None) -> _Found:
     """`find_files` with each file's size and mtime, as plain strings: on 87,000 files,
-    `Path` objects and their comparisons cost more than the walk itself."""
+    `Path` objects and their comparisons cost more than the walk itself. Folders that cannot
+    be listed and broken links to articles go to `unreadable`."""
     found: _Found = {}
     for raw in paths:
         path = _absolute(raw)
@@ -195,28 +197,38 @@ def _scan(paths: Iterable[str | os.PathLike[str]]) -> _Found:
             stat = os.stat(path)
             found[path] = (stat.st_size, stat.st_mtime)
         elif os.path.isdir(path):
-            _walk(path, found)
+            _walk(path, found, [] if unreadable is None else unreadable)
         else:
             raise SourceMissingError(f"no such file or folder: {raw}")
     return found
 
 
-def _walk(folder: str, found: _Found) -> None:
+def _walk(folder: str, found: _Found, unreadable: list[Skipped]) -> None:
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except OSError as error:
+        unreadable.append(Skipped(path=folder, line=None, reason=f"cannot read folder: {error.strerror or error}"))
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                _walk(entry.path, found)
+                _walk(entry.path, found, unreadable)
             elif entry.name.endswith(".txt") and entry.is_file():
                 stat = entry.stat()
                 found[entry.path] = (stat.st_size, stat.st_mtime)
-        except OSError:
-            continue
+            elif entry.name.endswith(".txt") and entry.is_symlink() and not os.path.exists(entry.path):
+                unreadable.append(Skipped(path=entry.path, line=None, reason="broken symbolic link"))
+        except OSError as error:
+            unreadable.append(Skipped(path=entry.path, line=None, reason=f"cannot read: {error.strerror or error}"))
+
+
+def _keep_unreadable(found: _Found, known: _Known, unreadable: Iterable[Skipped]) -> None:
+    """Articles under a folder that could not be listed stay as indexed: unreadable is not gone."""
+    folders = [s.path + os.sep for s in unreadable if os.path.isdir(s.path)]
+    if folders:
+        found.update({p: old[:2] for p, old in known.items() if p.startswith(tuple(folders)) and p not in found})
 
 
 def _names(values: Iterable[str]) -> str | None:
@@ -494,8 +506,8 @@ def sync(
     """
     started = time.perf_counter()
     roots = [_absolute(p) for p in paths]
-    found = _scan(roots)
     batch = _Batch()
+    found = _scan(roots, batch.skipped)
     with folder.locked(wait=wait):
         if full:
             folder.discard_damaged_pointer()
@@ -508,6 +520,7 @@ def sync(
         _clean_generation(folder.current(fingerprint()))
         ix = open_whoosh(folder, writing=True)
         known = _known(ix)
+        _keep_unreadable(found, known, batch.skipped)
         plan = _plan(found, known, roots if prune else ())
         todo = sorted(plan.changed + plan.new)
         counts: Counter[str] = Counter()
@@ -703,7 +716,10 @@ def status(folder: IndexFolder) -> IndexStatus:
         articles = reader.doc_count()
         names = sum(1 for _ in reader.lexicon("names")) if "names" in reader.schema else None
         known = _known_in(reader)
-    plan = _plan(_scan(r for r in pointer.roots if os.path.exists(r)), known, pointer.roots)
+    unreadable: list[Skipped] = []
+    found = _scan((r for r in pointer.roots if os.path.exists(r)), unreadable)
+    _keep_unreadable(found, known, unreadable)
+    plan = _plan(found, known, pointer.roots)
     changed = 0
     for path in plan.changed:
         try:

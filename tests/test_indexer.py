@@ -247,3 +247,39 @@ def test_folder_is_the_only_place_written(tmp_path, articles_dir):
     idx.add([articles_dir])
     idx.sync([articles_dir], full=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles", "ix"]
+
+
+def test_a_folder_reached_through_a_link_is_the_same_articles(tmp_path):
+    folder = write_articles(tmp_path / "articles", films(3))
+    (tmp_path / "link").symlink_to(folder)
+    idx = Index(tmp_path / "ix")
+    idx.add([folder])
+    assert idx.add([tmp_path / "link"]).added == 0
+    assert len(idx) == 3
+
+
+def test_a_broken_link_to_an_article_is_reported(tmp_path):
+    folder = write_articles(tmp_path / "articles", films(2))
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    report = Index(tmp_path / "ix").add([folder])
+    assert report.added == 2
+    assert [(s.path, s.reason) for s in report.skipped] == [(str(folder / "gone.txt"), "broken symbolic link")]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_its_articles_stay(tmp_path, monkeypatch):
+    folder = write_articles(tmp_path / "articles", films(2))
+    locked = write_articles(folder / "locked", films(2, start=2))
+    idx = Index(tmp_path / "ix")
+    idx.sync([folder])
+    scandir = os.scandir
+
+    def denied(path):  # root reads any folder, so chmod cannot stage this
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    report = idx.sync([folder])
+    assert [(s.path, s.reason) for s in report.skipped] == [(str(locked), "cannot read folder: Permission denied")]
+    assert report.removed == 0 and len(idx) == 4
+    assert idx.status().gone == 0
