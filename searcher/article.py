@@ -11,6 +11,7 @@ UTF-8, no title line). Oddities it can live with become `Article.warnings`.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -207,7 +208,10 @@ def parse_article(text: str, path: str | None = None, warnings: tuple[str, ...] 
 
     Raises:
         ArticleError: the text holds no article (no ``= Title =`` line).
+        TypeError: `text` is not a str (bytes go to `decode_article`).
     """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_article takes a str, not {type(text).__name__} (decode_article takes bytes)")
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     found: list[str] = list(warnings)
     lines = text.split("\n")
@@ -312,10 +316,11 @@ def parse_article(text: str, path: str | None = None, warnings: tuple[str, ...] 
 
 
 def decode_article(data: bytes, path: str | None = None, size: int | None = None) -> Article:
-    """Parse an article file's bytes; `size` is the file's full size when `data` was cut short.
+    """Parse an article file's bytes (UTF-8, or UTF-16 with its byte-order mark); `size` is the
+    file's full size when `data` was cut short.
 
     Raises:
-        ArticleError: empty, binary or non-UTF-8 data, or no title line.
+        ArticleError: empty, binary or undecodable data, or no title line.
     """
     warnings: tuple[str, ...] = ()
     if len(data) > MAX_BYTES or (size or 0) > MAX_BYTES:
@@ -324,6 +329,11 @@ def decode_article(data: bytes, path: str | None = None, size: int | None = None
         full = max(size or 0, len(data))
         kept = data.count(b"\n") + 1
         warnings = (f"file is {full / 2**20:.1f} MiB; indexed only its first {kept} lines",)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return parse_article(data.decode("utf-16"), path=path, warnings=warnings)
+        except UnicodeDecodeError as error:
+            raise ArticleError(f"UTF-16 text that does not decode ({error.reason})", path) from None
     if not data.strip():
         raise ArticleError("empty file", path)
     if (nul := data.find(b"\0")) >= 0:

@@ -34,6 +34,15 @@ def default_index_path() -> Path:
     return Path(os.environ.get("FILMSEARCH_INDEX") or "index")
 
 
+#: Files and folders of articles: a list, or one path alone.
+Paths = Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
+
+
+def _listed(paths: Paths) -> Iterable[str | os.PathLike[str]]:
+    """One path given alone is a list of one (iterating a str would yield its characters)."""
+    return [paths] if isinstance(paths, (str, os.PathLike)) else paths
+
+
 class Index:
     """A filmsearch index in a folder.
 
@@ -78,7 +87,7 @@ class Index:
 
     def sync(
         self,
-        paths: Iterable[str | os.PathLike[str]] | None = None,
+        paths: Paths | None = None,
         *,
         full: bool = False,
         prune: bool = True,
@@ -96,7 +105,7 @@ class Index:
             SourceMissingError: one of `paths` does not exist, or is empty.
         """
         if paths is not None:
-            return indexer.sync(self.folder, paths, full=full, prune=prune, wait=wait, progress=progress)
+            return indexer.sync(self.folder, _listed(paths), full=full, prune=prune, wait=wait, progress=progress)
         roots = self.roots
         gone = [root for root in roots if not os.path.exists(root)]
         removed = self.remove(gone, wait=wait) if gone and prune else 0
@@ -107,17 +116,17 @@ class Index:
         return replace(report, removed=report.removed + removed, warnings=(*notes, *report.warnings))
 
     def add(
-        self, paths: Iterable[str | os.PathLike[str]] | None = None, *, wait: float = 0.0, progress: Progress | None = None
+        self, paths: Paths | None = None, *, wait: float = 0.0, progress: Progress | None = None
     ) -> IndexReport:
         """Index new and changed articles under `paths` (None: the roots); never removes anything."""
         return self.sync(paths, prune=False, wait=wait, progress=progress)
 
-    def remove(self, paths: Iterable[str | os.PathLike[str]], *, wait: float = 0.0) -> int:
+    def remove(self, paths: Paths, *, wait: float = 0.0) -> int:
         """Remove the articles at or under `paths` (the files may be gone); returns how many.
 
         A file still inside an indexed folder comes back at the next `sync` of that folder.
         """
-        return indexer.remove(self.folder, paths, wait=wait)
+        return indexer.remove(self.folder, _listed(paths), wait=wait)
 
     def status(self) -> IndexStatus:
         """Articles, distinct names, size, last update, and files new, changed or gone under the roots.

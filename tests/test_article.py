@@ -351,6 +351,23 @@ def test_decode_latin1_text_is_rejected():
     assert info.value.line == 1
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read(encoding):
+    text = "= Café Noir =\n\nCafé Noir\n- Released: 1999\n\n==Plot==\nA waiter in Zürich.\n"
+    data = ("\ufeff" if encoding == "utf-16-be" else "").encode(encoding) + text.encode(encoding)
+    assert decode_article(data) == parse_article(text)
+
+
+def test_utf16_that_does_not_decode_is_an_article_error():
+    with pytest.raises(ArticleError, match="UTF-16"):
+        decode_article(b"\xff\xfe= \x00T\x00\x00\xd8")  # a lone surrogate
+
+
+def test_parse_article_refuses_bytes_with_a_pointer_to_decode_article():
+    with pytest.raises(TypeError, match="decode_article"):
+        parse_article(b"= Title =\n")  # type: ignore[arg-type]
+
+
 def test_no_title_line_reports_the_line():
     with pytest.raises(ArticleError, match="Title") as info:
         decode_article(b"\n\nJust some text.\n", path="t.txt")

@@ -166,3 +166,10 @@ def test_wrong_argument_types_fail_at_the_boundary(small_index, query, limit):
 def test_person_needs_a_str(small_index):
     with pytest.raises(TypeError, match="name must be a str"):
         small_index.person(42)
+
+
+def test_one_path_given_alone_is_not_read_as_its_characters(tmp_path, articles_dir):
+    idx = Index(tmp_path / "ix")
+    assert idx.add(str(articles_dir)).added == len(ARTICLES)
+    assert idx.remove(articles_dir) == len(ARTICLES)
+    assert idx.sync(str(articles_dir)).added == len(ARTICLES)
