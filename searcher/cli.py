@@ -340,6 +340,8 @@ def status_command(index: IndexOption = None, json_: JsonOption = False) -> None
             ("files", f"{status.new:,} new, {status.changed:,} changed, {status.gone:,} gone"
                       + (" (run `filmsearch index` to apply)" if pending else " (up to date)")),
         ]
+        if status.skipped:
+            rows.append(("skipped", f"{status.skipped:,} malformed file(s) left out (`filmsearch index` lists why)"))
         for label, value in rows:
             typer.echo(f"{label:<9} {value}")
 

@@ -135,10 +135,13 @@ class IndexStatus:
     new: int
     changed: int
     gone: int
+    #: Files left out as malformed at the last update and unchanged since (`filmsearch index` lists why).
+    skipped: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"articles": self.articles, "names": self.names, "size_bytes": self.size_bytes,
-                "updated": self.updated, "new": self.new, "changed": self.changed, "gone": self.gone}
+                "updated": self.updated, "new": self.new, "changed": self.changed, "gone": self.gone,
+                "skipped": self.skipped}
 
 
 class StoredArticles:
@@ -514,7 +517,7 @@ def sync(
         folder.collect()
         pointer = folder.pointer()
         if full or pointer is None:
-            added = _rebuild(folder, sorted(found), batch, progress, merge_roots((), roots))
+            added = _rebuild(folder, found, batch, progress, merge_roots((), roots))
             return IndexReport(added=added, skipped=tuple(batch.skipped), warnings=tuple(batch.warnings),
                                full=True, seconds=time.perf_counter() - started, articles=added)
         _clean_generation(folder.current(fingerprint()))
@@ -551,9 +554,10 @@ def sync(
         if writer is not None:
             _refresh_caches(ix)
         new_roots = merge_roots(pointer.roots, roots)
-        if writer is not None or new_roots != pointer.roots:
+        skipped = _skipped_files(batch, found, pointer.skipped, roots)
+        if writer is not None or new_roots != pointer.roots or skipped != pointer.skipped:
             _crash_point("update-committed")
-            folder.touch(fingerprint(), new_roots)
+            folder.touch(fingerprint(), new_roots, skipped)
         with ix.reader() as reader:
             total = reader.doc_count()
         return IndexReport(added=counts["added"], updated=counts["updated"], removed=len(plan.gone) + counts["removed"],
@@ -628,9 +632,20 @@ def _abandon(writer: Any) -> None:
         writer.cancel()
 
 
-def _rebuild(folder: IndexFolder, files: list[str], batch: _Batch, progress: Progress | None,
+def _skipped_files(batch: _Batch, found: _Found, before: Iterable[tuple[str, int, float]] = (),
+                   roots: Iterable[str] = ()) -> tuple[tuple[str, int, float], ...]:
+    """The files this run skipped, with their size and mtime, and those recorded `before` outside
+    its `roots` (so that `status` does not count them as new)."""
+    roots = list(roots)
+    kept = {path: (size, mtime) for path, size, mtime in before if not _under(path, roots)}
+    kept.update((s.path, found[s.path]) for s in batch.skipped if s.path in found)
+    return tuple((path, *stat) for path, stat in sorted(kept.items()))
+
+
+def _rebuild(folder: IndexFolder, found: _Found, batch: _Batch, progress: Progress | None,
              roots: tuple[str, ...]) -> int:
     global _PARENT
+    files = sorted(found)
     generation = folder.new_generation()
     try:
         ix = whoosh_index.create_in(str(generation), make_schema())
@@ -660,7 +675,7 @@ def _rebuild(folder: IndexFolder, files: list[str], batch: _Batch, progress: Pro
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
-    folder.publish(generation, fingerprint(), roots)
+    folder.publish(generation, fingerprint(), roots, _skipped_files(batch, found))
     _crash_point("rebuild-published")
     return added
 
@@ -720,6 +735,8 @@ def status(folder: IndexFolder) -> IndexStatus:
     found = _scan((r for r in pointer.roots if os.path.exists(r)), unreadable)
     _keep_unreadable(found, known, unreadable)
     plan = _plan(found, known, pointer.roots)
+    skipped = {path: (size, mtime) for path, size, mtime in pointer.skipped}
+    new = [path for path in plan.new if skipped.get(path) != found[path]]
     changed = 0
     for path in plan.changed:
         try:
@@ -727,7 +744,7 @@ def status(folder: IndexFolder) -> IndexStatus:
         except OSError:
             changed += 1
     return IndexStatus(articles=articles, names=names, size_bytes=folder.size_bytes(), updated=pointer.updated,
-                       new=len(plan.new), changed=changed, gone=len(plan.gone))
+                       new=len(new), changed=changed, gone=len(plan.gone), skipped=len(plan.new) - len(new))
 
 
 def paths_of_film(searcher: Any, key: str) -> list[int]:

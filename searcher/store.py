@@ -78,11 +78,13 @@ class Pointer:
     updated: str
     roots: tuple[str, ...] = ()
     retired: tuple[tuple[str, str], ...] = ()
+    #: Files under the roots left out as malformed, with the size and mtime they had then.
+    skipped: tuple[tuple[str, int, float], ...] = ()
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, "generation": self.generation, "fingerprint": self.fingerprint,
-                           "updated": self.updated, "roots": list(self.roots),
-                           "retired": dict(self.retired)}, indent=1)
+                           "updated": self.updated, "roots": list(self.roots), "retired": dict(self.retired),
+                           "skipped": {path: [size, mtime] for path, size, mtime in self.skipped}}, indent=1)
 
 
 def _now() -> str:
@@ -133,6 +135,7 @@ class IndexFolder:
                 generation=str(data["generation"]), fingerprint=str(data["fingerprint"]), updated=str(data["updated"]),
                 roots=tuple(str(r) for r in data.get("roots", ())),
                 retired=tuple((str(g), str(t)) for g, t in dict(data.get("retired", {})).items()),
+                skipped=tuple((str(p), int(v[0]), float(v[1])) for p, v in dict(data.get("skipped", {})).items()),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             raise IndexDamagedError(f"{file} is damaged; {self.rebuild_hint}") from None
@@ -199,22 +202,25 @@ class IndexFolder:
         folder.mkdir()
         return folder
 
-    def publish(self, generation: Path, fingerprint: str, roots: Iterable[str]) -> None:
+    def publish(self, generation: Path, fingerprint: str, roots: Iterable[str],
+                skipped: Iterable[tuple[str, int, float]] = ()) -> None:
         """Make `generation` current with one atomic rename; the one it replaces is retired, not deleted."""
         old = self.pointer()
         retired = dict(old.retired) if old else {}
         if old is not None:
             retired[old.generation] = _now()
         self._write_pointer(Pointer(generation=generation.name, fingerprint=fingerprint, updated=_now(),
-                                    roots=tuple(roots), retired=self._existing(retired)))
+                                    roots=tuple(roots), retired=self._existing(retired), skipped=tuple(skipped)))
 
-    def touch(self, fingerprint: str, roots: Iterable[str] | None = None) -> None:
-        """Record an incremental update: its time and, if given, the indexed roots."""
+    def touch(self, fingerprint: str, roots: Iterable[str] | None = None,
+              skipped: Iterable[tuple[str, int, float]] | None = None) -> None:
+        """Record an incremental update: its time and, if given, the indexed roots and skipped files."""
         pointer = self.pointer()
         if pointer is not None:
             self._write_pointer(replace(
                 pointer, fingerprint=fingerprint, updated=_now(),
                 roots=pointer.roots if roots is None else tuple(roots), retired=self._existing(dict(pointer.retired)),
+                skipped=pointer.skipped if skipped is None else tuple(skipped),
             ))
 
     def _existing(self, retired: dict[str, str]) -> tuple[tuple[str, str], ...]:

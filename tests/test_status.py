@@ -61,7 +61,7 @@ def test_status_json_has_exactly_the_documented_keys(tmp_path, articles_dir):
     result = runner.invoke(app, ["status", "--index", str(tmp_path / "ix"), "--json"], catch_exceptions=False)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["articles", "names", "size_bytes", "updated", "new", "changed", "gone"]
+    assert list(data) == ["articles", "names", "size_bytes", "updated", "new", "changed", "gone", "skipped"]
     assert data == idx.status().to_dict()
 
 
@@ -74,3 +74,21 @@ def test_status_text_and_errors(tmp_path, articles_dir):
     missing = runner.invoke(app, ["status", "--index", str(tmp_path / "none")])
     assert missing.exit_code == 1 and "filmsearch index" in missing.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_a_malformed_file_is_skipped_not_new_until_it_changes(tmp_path, articles_dir):
+    bad = articles_dir / "bad.txt"
+    bad.write_text("no title line\n", encoding="utf-8")
+    idx = Index(tmp_path / "ix")
+    idx.add([articles_dir])
+    assert (idx.status().new, idx.status().skipped) == (0, 1)
+    later = time.time() + 50
+    os.utime(bad, (later, later))
+    assert (idx.status().new, idx.status().skipped) == (1, 0)  # it may have been fixed
+    assert [s.path for s in idx.add([articles_dir]).skipped] == [str(bad)]
+    assert (idx.status().new, idx.status().skipped) == (0, 1)
+    result = runner.invoke(app, ["status", "--index", str(tmp_path / "ix")], catch_exceptions=False)
+    assert "(up to date)" in result.stdout and "skipped   1 malformed" in result.stdout
+    bad.write_text("= Now Fixed =\n\nNow Fixed\n", encoding="utf-8")
+    assert idx.add([articles_dir]).added == 1
+    assert (idx.status().new, idx.status().skipped) == (0, 0)
