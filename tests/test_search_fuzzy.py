@@ -111,3 +111,15 @@ def test_a_name_typed_with_a_possessive_stays_a_name_however_often_the_plots_say
     with indexed(folder) as idx:
         found = idx.search("stephen king's clown")
         assert titles(found)[0] == "Dark Town" and [c.used for c in found.corrections] == [("Stephen King",)]
+
+
+def test_a_misspelt_name_finds_the_closest_person_not_the_rarest(tmp_path):
+    folder = tmp_path / "a"
+    for i in range(6):
+        film(folder, f"w{i}.txt", f"Harbour {i}", "A quiet story by the sea.", "- Starring: Justin Wilson")
+    film(folder, "k.txt", "Lone Film", "A quiet story in the hills.", "- Starring: Justin Wilkes")
+    with indexed(folder) as idx:
+        found = idx.search("Justin Wilso")
+        assert found.corrections[0].used[0] == "Justin Wilson"
+        assert titles(found)[0].startswith("Harbour")  # Wilkes is one edit further, and credited once
+        assert titles(idx.search("Justin Wilkez"))[0] == "Lone Film"
