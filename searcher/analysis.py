@@ -44,8 +44,9 @@ _SPECIAL = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "
 
 def _fold_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {ord(k): v for k, v in _SPECIAL.items()}
-    # Latin, IPA, combining marks, Greek, Cyrillic, Latin Extended Additional, Greek Extended.
-    for code in (*range(0x80, 0x500), *range(0x1E00, 0x2000)):
+    # Latin, IPA, combining marks, Greek, Cyrillic, Latin Extended Additional, Greek Extended,
+    # and the full-width ASCII that East Asian keyboards type (Ａｍｅｌｉｅ).
+    for code in (*range(0x80, 0x500), *range(0x1E00, 0x2000), *range(0xFF01, 0xFF5F)):
         char = chr(code)
         if code in table:
             continue

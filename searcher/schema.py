@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Bump when analysis changes in a way the schema cannot see (it changes the fingerprint).
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 #: Searchable text fields and the analyzer kind of each.
 KIND: dict[str, str] = {

@@ -28,6 +28,7 @@ from searcher.analysis import KINDS, NAME_SEPARATOR, STOP_WORDS, analyze, find_t
         ("Ğ", "g"),
         ("İstanbul", "istanbul"),
         ("Masset-Depasse", "masset-depasse"),
+        ("Ａｍｅｌｉｅ １９９５", "amelie 1995"),  # full-width, as East Asian keyboards type it
     ],
 )
 def test_fold(text, folded):

@@ -123,3 +123,7 @@ def test_a_misspelt_name_finds_the_closest_person_not_the_rarest(tmp_path):
         assert found.corrections[0].used[0] == "Justin Wilson"
         assert titles(found)[0].startswith("Harbour")  # Wilkes is one edit further, and credited once
         assert titles(idx.search("Justin Wilkez"))[0] == "Lone Film"
+
+
+def test_full_width_letters_find_the_plain_title(small_index):
+    assert titles(small_index.search("Ａｍｅｌｉｅ", fuzzy=False))[0] == "Amélie of the Mountains"
