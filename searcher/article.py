@@ -323,17 +323,17 @@ def decode_article(data: bytes, path: str | None = None, size: int | None = None
         ArticleError: empty, binary or undecodable data, or no title line.
     """
     warnings: tuple[str, ...] = ()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # a file read short may end in half a character: drop it
+            data = data[: len(data) - len(data) % 2].decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ArticleError(f"UTF-16 text that does not decode ({error.reason})", path) from None
     if len(data) > MAX_BYTES or (size or 0) > MAX_BYTES:
         cut = data.rfind(b"\n", 0, MAX_BYTES)
         data = data[: cut if cut > 0 else MAX_BYTES]
         full = max(size or 0, len(data))
         kept = data.count(b"\n") + 1
         warnings = (f"file is {full / 2**20:.1f} MiB; indexed only its first {kept} lines",)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return parse_article(data.decode("utf-16"), path=path, warnings=warnings)
-        except UnicodeDecodeError as error:
-            raise ArticleError(f"UTF-16 text that does not decode ({error.reason})", path) from None
     if not data.strip():
         raise ArticleError("empty file", path)
     if (nul := data.find(b"\0")) >= 0:

@@ -72,8 +72,7 @@ class Correction:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Results(Sequence[Hit]):
     """The hits of one search, best first. `total` is the number of matching articles: counted
-    when the engine collected them all, else Whoosh's estimate (at least the hits, at most the
-    index, 0 without hits)."""
+    up to about 1,000, else Whoosh's estimate (at least the hits, at most the index, 0 without hits)."""
 
     query: str
     total: int

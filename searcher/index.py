@@ -73,7 +73,7 @@ class Index:
         try:
             empty = self.folder.pointer() is None
         except IndexDamagedError:
-            empty = False  # searching says so; `sync(full=True)` rebuilds it
+            empty = False  # searching says so; `sync(paths, full=True)` rebuilds it
         if create and empty:
             self.sync([], full=True)
 
@@ -186,12 +186,11 @@ class Index:
         """The current searcher, for one thread at a time; files that fail to read mean a damaged index."""
         with self._lock:
             try:
-                yield self._current_searcher()
-            except indexer.READ_DAMAGE as error:
+                with indexer.reading(self.folder):
+                    yield self._current_searcher()
+            except IndexDamagedError:
                 self.close()
-                raise IndexDamagedError(
-                    f"index {self.path} is damaged ({type(error).__name__}: {error}); {self.folder.rebuild_hint}"
-                ) from None
+                raise
 
     def _current_searcher(self) -> Any:
         """A searcher on the newest commit; reopened only when the index changed since the last search."""

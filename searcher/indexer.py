@@ -30,7 +30,8 @@ import struct
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from whoosh.writing import MERGE_SMALL
 
 from .analysis import NAME_SEPARATOR, fold
 from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
-from .errors import ArticleError, IndexDamagedError, IndexMissingError, SourceMissingError
+from .errors import ArticleError, FilmsearchError, IndexDamagedError, IndexMissingError, SourceMissingError
 from .names import name_key
 from .schema import CATCH_ALL, fingerprint, make_schema
 from . import store
@@ -62,6 +63,9 @@ _MP_THRESHOLD = 5000
 
 #: Updates that move the article count by more than this share rebuild the fuzzy caches.
 CACHE_SLACK = 0.01
+
+#: Why a link to a `.txt` file whose target is gone is skipped (and its article pruned).
+BROKEN_LINK = "broken symbolic link"
 
 #: A segment with more than this share of its documents deleted is rewritten at the next commit.
 MAX_DELETED_SHARE = 0.2
@@ -176,8 +180,12 @@ def _absolute(path: str | os.PathLike[str]) -> str:
     if not text.strip():
         # abspath("") is the working directory: `remove ""` would empty the index of it.
         raise SourceMissingError("an empty path names no file or folder")
-    # Real paths: a folder reached through a symbolic link is the same articles, not a second copy.
-    return os.path.realpath(os.path.expanduser(text))
+    path = os.path.abspath(os.path.expanduser(text))
+    # A folder reached through a symbolic link is the same articles, not a second copy; a file keeps
+    # its own name (a link to an article is indexed under the link's path, as a folder scan finds it).
+    if os.path.isdir(path):
+        return os.path.realpath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -222,16 +230,18 @@ def _walk(folder: str, found: _Found, unreadable: list[Skipped]) -> None:
                 stat = entry.stat()
                 found[entry.path] = (stat.st_size, stat.st_mtime)
             elif entry.name.endswith(".txt") and entry.is_symlink() and not os.path.exists(entry.path):
-                unreadable.append(Skipped(path=entry.path, line=None, reason="broken symbolic link"))
+                unreadable.append(Skipped(path=entry.path, line=None, reason=BROKEN_LINK))
         except OSError as error:
             unreadable.append(Skipped(path=entry.path, line=None, reason=f"cannot read: {error.strerror or error}"))
 
 
 def _keep_unreadable(found: _Found, known: _Known, unreadable: Iterable[Skipped]) -> None:
-    """Articles under a folder that could not be listed stay as indexed: unreadable is not gone."""
-    folders = [s.path + os.sep for s in unreadable if os.path.isdir(s.path)]
-    if folders:
-        found.update({p: old[:2] for p, old in known.items() if p.startswith(tuple(folders)) and p not in found})
+    """Articles in or under what could not be read stay as indexed: unreadable is not gone (a
+    broken link is: its article was deleted)."""
+    paths = [s.path for s in unreadable if s.reason != BROKEN_LINK]
+    if paths:
+        within = (*paths, *(p + os.sep for p in paths))
+        found.update({p: old[:2] for p, old in known.items() if p not in found and (p in paths or p.startswith(within))})
 
 
 def _names(values: Iterable[str]) -> str | None:
@@ -293,11 +303,25 @@ class _RetainingStorage(FileStorage):
         pass
 
 
-#: What Whoosh raises on a damaged table of contents (it has no common root for them).
-_DAMAGE = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, pickle.UnpicklingError, struct.error)
-#: ... and on damaged postings or columns while searching (only I/O and decoding errors: a
-#: ValueError or KeyError there is more likely a bug than damage).
-READ_DAMAGE = (OSError, EOFError, pickle.UnpicklingError, struct.error, zlib.error, CorruptIndexError)
+#: What Whoosh raises on damaged files (it has no common root for them): a table of contents,
+#: postings or columns that fail to read or decode.
+_DAMAGE = (whoosh_index.IndexError, CorruptIndexError, OSError, EOFError, ValueError, KeyError,
+           pickle.UnpicklingError, struct.error, zlib.error)
+
+
+@contextmanager
+def reading(folder: IndexFolder) -> Iterator[None]:
+    """Reading the index: what damaged files raise deep in Whoosh becomes one `IndexDamagedError`.
+
+    Only around reads: an error while writing (a full disk) is not damage.
+    """
+    try:
+        yield
+    except FilmsearchError:
+        raise
+    except _DAMAGE as error:
+        raise IndexDamagedError(f"index {folder.path} is damaged ({type(error).__name__}: {error}); "
+                                f"{folder.rebuild_hint}") from None
 
 
 def open_whoosh(folder: IndexFolder, *, writing: bool = False) -> whoosh_index.Index:
@@ -307,10 +331,8 @@ def open_whoosh(folder: IndexFolder, *, writing: bool = False) -> whoosh_index.I
         IndexMissingError: no index, or one Whoosh cannot open (damaged).
     """
     path = folder.current(fingerprint())
-    try:
+    with reading(folder):
         return (_RetainingStorage if writing else FileStorage)(str(path)).open_index()
-    except _DAMAGE as error:
-        raise IndexDamagedError(f"index {folder.path} is damaged ({type(error).__name__}: {error}); {folder.rebuild_hint}") from None
 
 
 def _clean_generation(path: Path) -> None:
@@ -512,17 +534,16 @@ def sync(
     batch = _Batch()
     found = _scan(roots, batch.skipped)
     with folder.locked(wait=wait):
-        if full:
-            folder.discard_damaged_pointer()
         folder.collect()
-        pointer = folder.pointer()
-        if full or pointer is None:
+        pointer = None if full else folder.pointer()  # a full rebuild needs nothing of a damaged one
+        if pointer is None:
             added = _rebuild(folder, found, batch, progress, merge_roots((), roots))
             return IndexReport(added=added, skipped=tuple(batch.skipped), warnings=tuple(batch.warnings),
                                full=True, seconds=time.perf_counter() - started, articles=added)
         _clean_generation(folder.current(fingerprint()))
         ix = open_whoosh(folder, writing=True)
-        known = _known(ix)
+        with reading(folder):
+            known = _known(ix)
         _keep_unreadable(found, known, batch.skipped)
         plan = _plan(found, known, roots if prune else ())
         todo = sorted(plan.changed + plan.new)
@@ -695,7 +716,8 @@ def remove(folder: IndexFolder, paths: Iterable[str | os.PathLike[str]], *, wait
         pointer = folder.pointer()
         assert pointer is not None  # current() raised otherwise
         ix = open_whoosh(folder, writing=True)
-        doomed = [p for p in _known(ix) if _under(p, roots)]
+        with reading(folder):
+            doomed = [p for p in _known(ix) if _under(p, roots)]
         if doomed:
             writer = ix.writer(compound=False)
             try:
@@ -708,8 +730,9 @@ def remove(folder: IndexFolder, paths: Iterable[str | os.PathLike[str]], *, wait
                 raise
             _refresh_caches(ix)
         kept = tuple(r for r in pointer.roots if not _under(r, roots))
-        if doomed or kept != pointer.roots:
-            folder.touch(fingerprint(), kept)
+        skipped = tuple(x for x in pointer.skipped if not _under(x[0], roots))
+        if doomed or kept != pointer.roots or skipped != pointer.skipped:
+            folder.touch(fingerprint(), kept, skipped)
         return len(doomed)
 
 
@@ -727,7 +750,7 @@ def status(folder: IndexFolder) -> IndexStatus:
     ix = open_whoosh(folder)
     pointer = folder.pointer()
     assert pointer is not None
-    with ix.reader() as reader:
+    with reading(folder), ix.reader() as reader:
         articles = reader.doc_count()
         names = sum(1 for _ in reader.lexicon("names")) if "names" in reader.schema else None
         known = _known_in(reader)

@@ -55,6 +55,8 @@ __all__ = ["compile_query", "run_search", "Compiled", "FreeWord", "InSection"]
 STRICT_WORDS = 3
 #: Articles the find phase hands to the score phase (at least 5 per hit asked for).
 CANDIDATES = 100
+#: Up to this many estimated matches, `Results.total` is counted exactly.
+EXACT_TOTAL = 1000
 #: Words a prefix (`detect*`) stands for at most: the most frequent ones that start with it.
 PREFIX_WORDS = 8
 #: Articles the prose words of a query's prefixes may hold, summed over the words: the find phase
@@ -250,13 +252,15 @@ class _Compiler:
         typed = name_key(text)
         jobs = _PERSON_JOBS.get(fieldname, ())
         matches = self.fuzzy.registry.lookup(text, limit=_FUZZY_NAMES, jobs=jobs)
-        # The registry's order is right 99% of the time (tests/fuzzy): a clearly less similar name was not meant.
-        matches = [m for m in matches if m.similarity >= matches[0].similarity - ranking.NAME_MARGIN]
+        # A name clearly less similar than the closest was not meant (the registry's first is the
+        # meant person for 99% of tests/fuzzy; its order also weighs how often a person is credited).
+        closest = max(matches, key=lambda m: m.similarity, default=None)
+        matches = [m for m in matches if closest and m.similarity >= closest.similarity - ranking.NAME_MARGIN]
         # BM25 would rank a rarely credited surname above a common one: the similarity decides.
-        rarity = [self.searcher.idf(fieldname, m.key.split()[-1]) if self.searcher else 1.0 for m in matches]
+        idf = {m.key: self.searcher.idf(fieldname, m.key.split()[-1]) if self.searcher else 1.0 for m in matches}
         clauses = [
-            _person(m.key, fieldname, m.similarity * ranking.FUZZY * share * rarity[0] / max(idf, 1e-6))
-            for m, idf in zip(matches, rarity)
+            _person(m.key, fieldname, m.similarity * ranking.FUZZY * share * idf[closest.key] / max(idf[m.key], 1e-6))
+            for m in matches
         ]
         for match in matches:
             self.note(fieldname, match.key.split(), negated)
@@ -556,7 +560,7 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
         found = searcher.search(compiled.find, limit=wanted)
         first = {docnum: score for score, docnum in found.top_n}
         # Fewer than asked for means every match was collected: count them, don't estimate.
-        total = len(first) if len(first) < wanted else found.estimated_length()
+        total = len(first) if len(first) < wanted else _total(searcher, compiled.find, found.estimated_length())
     first.update(_titled_candidates(searcher, compiled, first))
     scores = _score(searcher, compiled, first)
     titled = _exact_titles(searcher, compiled.titles, sorted(scores))
@@ -576,6 +580,11 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     # Whoosh's estimate counts excluded articles too ("war -war"): keep it between the hits and the index.
     total = min(max(total, len(hits)), searcher.doc_count()) if hits else 0
     return Results(query=text, total=total, hits=tuple(hits), corrections=compiled.corrections)
+
+
+def _total(searcher: Any, find: wq.Query, estimate: int) -> int:
+    """Whoosh's estimate adds clauses up ("war -comedy": both words' articles); count when that is cheap."""
+    return estimate if estimate > EXACT_TOTAL else sum(1 for _ in searcher.docs_for_query(find))
 
 
 def _titled_candidates(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[int, float]:

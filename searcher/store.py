@@ -147,13 +147,6 @@ class IndexFolder:
     def rebuild_hint(self) -> str:
         return f"rebuild it with: filmsearch index --full PATH... --index {self.path}"
 
-    def discard_damaged_pointer(self) -> None:
-        """Before a full rebuild: a pointer that cannot be read is dropped (the rebuild writes a new one)."""
-        try:
-            self.pointer()
-        except IndexDamagedError:
-            (self.path / POINTER).unlink(missing_ok=True)
-
     def _check_untouched(self) -> None:
         if not self.path.exists():
             return
@@ -204,8 +197,13 @@ class IndexFolder:
 
     def publish(self, generation: Path, fingerprint: str, roots: Iterable[str],
                 skipped: Iterable[tuple[str, int, float]] = ()) -> None:
-        """Make `generation` current with one atomic rename; the one it replaces is retired, not deleted."""
-        old = self.pointer()
+        """Make `generation` current with one atomic rename; the one it replaces is retired, not deleted.
+
+        A damaged pointer is replaced too (a full rebuild is how it is repaired)."""
+        try:
+            old = self.pointer()
+        except IndexDamagedError:
+            old = None
         retired = dict(old.retired) if old else {}
         if old is not None:
             retired[old.generation] = _now()
@@ -243,7 +241,10 @@ class IndexFolder:
         """
         if not self.path.is_dir():
             return []
-        pointer = self.pointer()
+        try:
+            pointer = self.pointer()
+        except IndexDamagedError:
+            return []  # which generation is current is unknown: keep them all until a rebuild says
         keep = {pointer.generation} if pointer else set()
         if pointer:
             keep.update(g for g, since in pointer.retired if _age(since) < RETAIN_SECONDS)

@@ -240,9 +240,10 @@ class _Parser:
         if token.kind in ("NOT", "-"):
             if self.peek() is None or self.peek().kind in (")", "AND", "OR"):
                 raise self.error(f"{token.text} needs something to exclude after it", token)
-            if self.peek().kind in ("NOT", "-"):
-                raise self.error(f"{token.text} {self.peek().text} excludes twice, which cancels out: drop both", token)
-            return Not(self.nested(token, self.unary))
+            excluded = self.nested(token, self.unary)
+            if isinstance(excluded, Not):
+                raise self.error(f"{token.text} excludes an exclusion, which cancels out: drop both", token)
+            return Not(excluded)
         if token.kind in ("AND", "OR"):
             raise self.error(f"{token.kind} needs something to search for on its left", token)
         if token.kind == "(":

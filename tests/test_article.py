@@ -360,7 +360,7 @@ def test_utf16_with_a_byte_order_mark_is_read(encoding):
 
 def test_utf16_that_does_not_decode_is_an_article_error():
     with pytest.raises(ArticleError, match="UTF-16"):
-        decode_article(b"\xff\xfe= \x00T\x00\x00\xd8")  # a lone surrogate
+        decode_article(b"\xff\xfe" + "= T".encode("utf-16-le") + b"\x00\xd8" + "x =".encode("utf-16-le"))  # a lone surrogate
 
 
 def test_parse_article_refuses_bytes_with_a_pointer_to_decode_article():
@@ -493,3 +493,12 @@ def test_role_descriptions_are_not_characters():
     )
     article = parse_article(text)
     assert article.characters == ("Quentin Beck / Mysterio", "MJ", "Peter Parker", "Tania")
+
+
+def test_a_long_utf16_file_is_cut_like_a_utf8_one(monkeypatch):
+    monkeypatch.setattr(searcher.article, "MAX_BYTES", 200)
+    text = "= Long Film =\n\nLong Film\n\n==Plot==\n" + "A long night at sea.\n" * 40
+    for encoding in ("utf-16-le", "utf-16-be"):
+        data = ("\ufeff" + text).encode(encoding)
+        article = decode_article(data[:301], size=len(data))  # read short, mid-character
+        assert article.title == "Long Film" and article.warnings

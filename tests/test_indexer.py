@@ -230,6 +230,8 @@ def test_a_damaged_index_says_so_in_one_error_and_a_full_rebuild_repairs_it(tmp_
     idx.close()
     if damage == "pointer":
         (tmp_path / "ix" / "filmsearch.json").write_text("garbage")
+        # Which generation is current is unknown: a rebuild that dies half-way must still find it.
+        assert idx.folder.collect() == [] and generation.is_dir()
     elif damage == "postings":
         for path in generation.glob("*.pst"):
             path.unlink()
@@ -283,3 +285,48 @@ def test_a_folder_that_cannot_be_listed_is_reported_and_its_articles_stay(tmp_pa
     assert [(s.path, s.reason) for s in report.skipped] == [(str(locked), "cannot read folder: Permission denied")]
     assert report.removed == 0 and len(idx) == 4
     assert idx.status().gone == 0
+
+
+def test_a_linked_article_is_removed_by_the_path_it_was_indexed_under(tmp_path):
+    folder = write_articles(tmp_path / "articles", films(1))
+    (folder / "alias.txt").symlink_to(folder / "film0.txt")
+    idx = Index(tmp_path / "ix")
+    idx.add([folder])
+    assert idx.add([folder / "alias.txt"]).added == 0  # the same path as the folder scan found
+    assert idx.remove([folder / "alias.txt"]) == 1 and len(idx) == 1
+
+
+def test_a_file_that_cannot_be_read_keeps_its_article_and_a_broken_link_loses_its(tmp_path, monkeypatch):
+    folder = write_articles(tmp_path / "articles", films(3))
+    (folder / "alias.txt").symlink_to(folder / "film2.txt")
+    idx = Index(tmp_path / "ix")
+    idx.sync([folder])
+    (folder / "film2.txt").rename(tmp_path / "moved.txt")  # alias.txt is now broken
+    real_scandir = os.scandir
+
+    class Entry:
+        def __init__(self, entry):
+            self._entry = entry
+            self.name, self.path = entry.name, entry.path
+
+        def __getattr__(self, name):
+            return getattr(self._entry, name)
+
+        def stat(self, **kwargs):
+            if self.name == "film1.txt":
+                raise PermissionError(13, "Permission denied")
+            return self._entry.stat(**kwargs)
+
+    class Listing(list):  # what os.scandir returns is also a context manager
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    monkeypatch.setattr(os, "scandir", lambda path: Listing(Entry(e) for e in real_scandir(path)))
+    report = idx.sync([folder])
+    reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
+    assert reasons == {"film1.txt": "cannot read: Permission denied", "alias.txt": "broken symbolic link"}
+    assert report.removed == 2  # film2.txt and its alias are gone; film1.txt is only unreadable
+    assert sorted(h.title for h in idx.search("zeppelin", limit=10)) == ["Film 0", "Film 1"]
