@@ -185,7 +185,10 @@ def search_command(
     index: IndexOption = None,
     exact: ExactOption = False,
 ) -> None:
+    from .syntax import parse_query
+
     with _errors():
+        parse_query(query)  # a bad query fails before the first search builds the default index
         with _open(index) as idx:
             results = idx.search(query, limit=limit, fuzzy=not exact)
         if json_:

@@ -126,6 +126,16 @@ def test_first_search_builds_from_seeds(tmp_path, monkeypatch):
     assert (tmp_path / "index" / "filmsearch.json").exists()
 
 
+def test_a_bad_first_query_fails_before_building_anything(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FILMSEARCH_INDEX", raising=False)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+    result = invoke("search", '"unbalanced')
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "building" not in result.stderr
+    assert not (tmp_path / "index").exists()
+
+
 def test_env_var_chooses_the_index(built, monkeypatch):
     monkeypatch.setenv("FILMSEARCH_INDEX", str(built))
     assert "Harbour" in invoke("search", "lighthouse").stdout
