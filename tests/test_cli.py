@@ -114,26 +114,28 @@ def test_bare_query_goes_to_search(built, capsys):
     assert json.loads(capsys.readouterr().out)["hits"][0]["title"] == "The Harbour Ghost"
 
 
-def test_first_search_builds_from_seeds(tmp_path, monkeypatch):
+@pytest.fixture
+def seeded_folder(tmp_path, monkeypatch):
+    """A working folder with seeds/ and no index, as on a fresh clone."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FILMSEARCH_INDEX", raising=False)
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+    return tmp_path
+
+
+def test_first_search_builds_from_seeds(seeded_folder):
     result = invoke("search", "immigration detention")
     assert result.exit_code == 0
     assert "building" in result.stderr
     assert "Illegal" in result.stdout
-    assert (tmp_path / "index" / "filmsearch.json").exists()
+    assert (seeded_folder / "index" / "filmsearch.json").exists()
 
 
-def test_a_bad_first_query_fails_before_building_anything(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("FILMSEARCH_INDEX", raising=False)
-    (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+def test_a_bad_first_query_fails_before_building_anything(seeded_folder):
     result = invoke("search", '"unbalanced')
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "building" not in result.stderr
-    assert not (tmp_path / "index").exists()
+    assert not (seeded_folder / "index").exists()
 
 
 def test_env_var_chooses_the_index(built, monkeypatch):
