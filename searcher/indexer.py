@@ -44,7 +44,7 @@ from whoosh.writing import MERGE_SMALL
 
 from .analysis import NAME_SEPARATOR, fold
 from .article import CREW_KEYS, MAX_BYTES, Article, decode_article
-from .errors import ArticleError, FilmsearchError, IndexDamagedError, IndexMissingError, SourceMissingError
+from .errors import ArticleError, FilmsearchError, IndexDamagedError, SourceMissingError
 from .names import name_key
 from .schema import CATCH_ALL, fingerprint, make_schema
 from . import store
@@ -328,7 +328,7 @@ def open_whoosh(folder: IndexFolder, *, writing: bool = False) -> whoosh_index.I
     """The current generation's Whoosh index, after the trust and schema checks.
 
     Raises:
-        IndexMissingError: no index, or one Whoosh cannot open (damaged).
+        IndexMissingError: no index (`IndexDamagedError`: one Whoosh cannot open).
     """
     path = folder.current(fingerprint())
     with reading(folder):
@@ -745,7 +745,7 @@ def status(folder: IndexFolder) -> IndexStatus:
     A file whose size or mtime changed counts as changed only if its content did.
 
     Raises:
-        IndexMissingError: no index (or a damaged one) in the folder.
+        IndexMissingError: no index in the folder (`IndexDamagedError`: a damaged one).
     """
     ix = open_whoosh(folder)
     pointer = folder.pointer()

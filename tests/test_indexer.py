@@ -216,7 +216,7 @@ def test_damaged_index_is_a_clear_error(tmp_path, articles_dir):
     generation = idx.folder.current(indexer.fingerprint())
     for toc in generation.glob("_MAIN_*.toc"):
         toc.write_bytes(b"\x00garbage")
-    with pytest.raises(indexer.IndexMissingError, match="damaged.*--full"):
+    with pytest.raises(IndexDamagedError, match="damaged.*--full"):
         Index(tmp_path / "ix").search("clown")
     Index(tmp_path / "ix").sync([articles_dir], full=True)
     assert len(Index(tmp_path / "ix").search("clown")) == 1

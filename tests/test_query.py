@@ -83,7 +83,6 @@ def test_prose_field_matches_only_in_its_section(small_index):
 
 
 def test_phrase_never_spans_two_sections(tmp_path):
-
     folder = tmp_path / "a"
     (folder).mkdir()
     (folder / "x.txt").write_text(
@@ -126,7 +125,6 @@ def test_prefix(small_index):
 
 
 def test_a_prefix_stands_for_its_most_frequent_words(tmp_path, monkeypatch):
-
     folder = tmp_path / "walruses"
     film(folder, "a.txt", "Tusk One", "A walrus and a walrus and a wanderer.")
     film(folder, "b.txt", "Tusk Two", "A walrus meets a warden.")
@@ -261,7 +259,6 @@ def test_plot_weight_reorders_films(tmp_path, monkeypatch):
 
 
 def test_stop_words_beside_other_words_do_not_count_as_matched_words(tmp_path):
-
     folder = tmp_path / "a"
     plot = "A falcon hunts over the village."
     film(folder, "a.txt", "Alpha", plot + " The falcon returns.")

@@ -103,8 +103,7 @@ def test_a_common_phrase_close_to_a_name_is_read_as_words(tmp_path, monkeypatch)
         assert titles(found)[0] == "Quiet Eyes" and found.corrections[0].used == ("Forest Fyre",)
 
 
-def test_a_name_typed_with_a_possessive_stays_a_name_however_often_the_plots_say_it(tmp_path, monkeypatch):
-
+def test_a_name_typed_with_a_possessive_stays_a_name_however_often_the_plots_say_it(tmp_path):
     folder = tmp_path / "a"
     films_saying(folder, 5, "Fan", "A boy reads Stephen King's novels under the covers.")
     film(folder, "it.txt", "Dark Town", "A clown haunts a town.", "- Writer: Stephen King")
