@@ -406,6 +406,9 @@ def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabul
       some credited name, exactly, and a person matches the run with similarity at least
       `NAME_MULTI` ("tom hanks", "alexandre gontcharof", "vitorio storaro"); only the names
       sharing that word are compared, so a plot description costs well under a millisecond.
+      Two words of which the index does not know one (likely misspelt: "bruse wilis", "tom
+      hanx", whose "tom" is too common a name word to narrow the search) are compared with
+      every name instead, a few milliseconds per such pair.
       Unless the run is the name itself (exactly, or inflected: "stephen king's"), it must not
       be a common phrase of the prose (`PHRASE_PER_FILM`): "forest fire" is not Forest Fyre.
       That phrase count reads positions (up to about 0.1 s when every word is common), and
@@ -424,10 +427,11 @@ def find_names(words: Sequence[str], registry: NameRegistry, vocabulary: Vocabul
             run = range(start, start + size)
             if not all(usable[i] and not taken[i] for i in run):
                 continue
-            if not any(registry.has_word(words[i]) for i in run):
+            scan = size == 2 and any(not vocabulary.known(words[i]) for i in run)
+            if not scan and not any(registry.has_word(words[i]) for i in run):
                 continue
             text = " ".join(words[start:start + size])
-            if not (best := registry.lookup(text, limit=1, cutoff=NAME_MULTI, scan=False)):
+            if not (best := registry.lookup(text, limit=1, cutoff=NAME_MULTI, scan=scan)):
                 continue
             if PHRASE_PER_FILM and not _same_words(text, best[0].name) and vocabulary.common_phrase(
                 text, more_than=PHRASE_PER_FILM * best[0].films

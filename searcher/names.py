@@ -150,6 +150,9 @@ _KEYS, _ROTATED, _TAILS, _COUNTS, _NAMES, _TAIL_OWNERS, _WORDS, _WORD_OWNERS = r
 
 #: How many of the best candidates are re-scored by sound (a few regexes each).
 _SOUNDED = 20
+#: How far below the cutoff a spelling may score and still be re-scored by sound:
+#: "tom hanx" is 0.82 of "tom hanks" by its letters and 0.95 by its sound.
+_SOUND_SLACK = 0.15
 
 #: A word shared by more names than this ("john") is no use for finding swapped names.
 _COMMON_WORD = 3000
@@ -285,7 +288,9 @@ class NameRegistry:
         for job in jobs:
             wanted |= 1 << JOBS.index(job)
         depth = limit * 4 + 20
-        scores = self._scores(key, cutoff, depth) if scan else self._sharing_scores(key, cutoff, depth)
+        floor = cutoff - _SOUND_SLACK if SOUND_WEIGHT else cutoff
+        scores = self._scores(key, floor, depth) if scan else self._sharing_scores(key, floor, depth)
+        scores = {position: value for position, value in scores.items() if value >= cutoff}
         ranked = sorted(scores.items(), key=lambda item: -(item[1] + POPULARITY * math.log10(1 + self.films(item[0]))))
         found = []
         for position, similarity in ranked:

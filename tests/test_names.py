@@ -157,6 +157,12 @@ def test_lookup_without_scan_compares_names_sharing_a_word(registry):
     assert first(registry, "Tmo Hankss") == "Tom Hanks"
 
 
+def test_a_spelling_far_by_letters_but_close_by_sound_passes_a_high_cutoff(registry):
+    # "tom hanx" is 0.82 of "tom hanks" by its letters: the sound must be heard before the cutoff.
+    found = registry.lookup("Tom Hanx", cutoff=0.88)
+    assert [m.name for m in found] == ["Tom Hanks"] and found[0].similarity >= 0.88
+
+
 def test_has_word(registry):
     assert registry.has_word("Hanks") and registry.has_word("tom") and registry.has_word("Saldaña")
     assert not registry.has_word("hank") and not registry.has_word("detention")

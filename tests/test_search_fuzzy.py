@@ -126,3 +126,13 @@ def test_a_misspelt_name_finds_the_closest_person_not_the_rarest(tmp_path):
 
 def test_full_width_letters_find_the_plain_title(small_index):
     assert titles(small_index.search("Ａｍｅｌｉｅ", fuzzy=False))[0] == "Amélie of the Mountains"
+
+
+def test_two_misspelt_words_are_read_as_a_name_when_the_index_knows_neither(tmp_path):
+    folder = tmp_path / "a"
+    film(folder, "d.txt", "Hard Day", "A policeman fights terrorists in a tower.", "- Starring: Bruce Willis")
+    film(folder, "o.txt", "Other Day", "A bruise on a wall.", "- Starring: Ann Other")
+    with indexed(folder) as idx:
+        found = idx.search("Bruse Wilis")  # neither word is a credited name's word, exactly
+        assert [c.used for c in found.corrections if c.kind == "name"] == [("Bruce Willis",)]
+        assert titles(found)[0] == "Hard Day"
