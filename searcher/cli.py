@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
@@ -399,8 +399,8 @@ def eval_command(
     index: IndexOption = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Also score an SQLite FTS5 BM25 baseline built "
                                            "over the same articles, side by side.")] = False,
-    split: Annotated[Optional[str], typer.Option("--split", help="Only queries of this split (tune or heldout).",
-                                                 show_default=False)] = None,
+    split: Annotated[Optional[Literal["tune", "heldout"]], typer.Option(
+        "--split", help="Only queries of this split.", show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Cut-off k of the measures.", min=1)] = 10,
     json_: JsonOption = False,
     exact: ExactOption = False,

@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from searcher.cli import app
+from searcher.evaluate import SPLITS
 
 runner = CliRunner()
 
@@ -38,3 +39,13 @@ def test_bad_query_set_is_one_line(small_index, tmp_path):
     result = runner.invoke(app, ["eval", str(bad), "--index", str(small_index.path)])
     assert result.exit_code != 0
     assert len(result.stderr.strip().splitlines()) == 1 and "bad.jsonl:1" in result.stderr
+
+
+def test_an_unknown_split_is_a_usage_error_naming_the_splits(small_index, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": "t1", "kind": "topical", "split": "tune", "query": "lighthouse", "relevant": []}\n',
+                       encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(queries), "--split", "bogus", "--index", str(small_index.path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert all(split in result.stderr for split in SPLITS)
