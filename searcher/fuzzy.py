@@ -202,13 +202,13 @@ class Vocabulary:
 
         for choice, typos in _near(folded, self._titles, budget):
             note(stem(choice), typos, 0, choice)
-        # Candidate stems: near the typed word's stem, or a beginning of the typed word (a typo in a
-        # suffix keeps the stemmer from stripping it: "detentoin" stays whole, but starts with
-        # "detent"). Each is spelt out as a word ("detention"); typos are counted against that word.
-        stems = dict.fromkeys(choice for choice, _ in _near(term, self._terms, budget))
-        for length in range(len(folded) - 1, max(3, len(folded) - 5), -1):
-            if self._terms.has(folded[:length]):
-                stems.setdefault(folded[:length], None)
+        # Candidate stems: a beginning of the typed word (a typo in a suffix keeps the stemmer from
+        # stripping it: "detentoin" stays whole but starts with "detent", "evacuatoin" with "evacu"),
+        # then stems near the typed word's stem. Each is spelt out as a word ("detention"); typos are
+        # counted against that word, so a beginning that spells out as something else is dropped.
+        stems = dict.fromkeys(folded[:length] for length in range(len(folded) - 1, 3, -1)
+                              if self._terms.has(folded[:length]))
+        stems.update(dict.fromkeys(choice for choice, _ in _near(term, self._terms, budget)))
         for candidate in list(stems)[:_SPELT]:
             spelt = _spell(candidate, folded)
             if spelt is not None:
@@ -260,7 +260,8 @@ _SPELT = 30
 #: What the stemmer strips (Porter2, English), to spell a stem out as a word again.
 _ENDINGS = ("", "e", "s", "es", "ed", "ing", "er", "ers", "ion", "ions", "ation", "ations", "ment", "ments",
             "ness", "ity", "ive", "ous", "ful", "al", "ally", "ly", "ism", "ist", "ists", "ize", "ise", "ate",
-            "ated", "ating", "ence", "ance", "able", "ible", "ent", "ant")
+            "ated", "ating", "ence", "ance", "able", "ible", "ent", "ant", "ization", "izations", "isation",
+            "alization")
 
 
 def _typos(typed: str, word: str) -> int:

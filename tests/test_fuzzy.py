@@ -14,7 +14,7 @@ from searcher.names import NameRegistry
 PROSE = """A lighthouse keeper on a remote island finds a drowned sailor who returns every night.
 Refugees held in an immigration detention centre stage a hunger strike. A submarine crew is trapped.
 The keeper searches the harbour records. Detention detention detention. Sailors sailing. Murder mystery.
-Amazing amazement. A dancer dances. New York. The widow. A window."""
+Amazing amazement. A dancer dances. New York. The widow. A window. The evacuation of a criminal organization."""
 TITLES = ["The Harbour Ghost", "Amélie of the Mountains", "Wire Fences", "Deep Steel", "The Godfather",
           "Confessions of a Wife", "Feast of Life"]
 
@@ -41,6 +41,8 @@ def test_typo_budget_is_meilisearchs():
         ("lightthouse", "lighthouse"),  # insertion
         ("submarime", "submarine"),  # substitution
         ("detentoin", "detention"),  # a typo in the suffix: no title has the word, the stem "detent" does
+        ("evacuatoin", "evacuation"),  # the stem "evacu" is five letters shorter than the word
+        ("organizatoin", "organization"),  # "organ", seven shorter
         ("Godfahter", "godfather"),  # title word as written
         ("Amelei", "amelie"),
         ("Confessioasn", "confessions"),  # two typos from nine letters
