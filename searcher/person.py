@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .indexer import StoredArticles, film_key, stored_title
-from .names import CUTOFF, Match, NameRegistry
+from .names import CUTOFF, Match, NameRegistry, name_key
 
 __all__ = ["Credit", "Person", "filmography", "VARIANT", "RARE_SIMILAR", "RARE_VARIANT"]
 
@@ -87,11 +87,17 @@ def filmography(searcher: Any, name: str, *, cutoff: float = CUTOFF) -> Person |
     """
     from rapidfuzz import fuzz
 
-    matches = NameRegistry.open(searcher).lookup(name, limit=_CANDIDATES, cutoff=cutoff)
+    registry = NameRegistry.open(searcher)
+    matches = registry.lookup(name, limit=_CANDIDATES, cutoff=cutoff)
+    if registry.get(name) is None and (newcomer := _newcomer(searcher, name)) is not None:
+        matches.insert(0, newcomer)
+    documents = {m.key: set(searcher.document_numbers(names=m.key)) for m in matches}
+    # The registry is rebuilt only when the index grows by more than 1% (see `indexer`): it may
+    # still hold people whose articles were removed since.
+    matches = [m for m in matches if documents[m.key]]
     if not matches:
         return None
     best, rest = matches[0], matches[1:]
-    documents = {m.key: set(searcher.document_numbers(names=m.key)) for m in matches}
     films_of = {key: {film_key(searcher.stored_fields(n)["page_title"]) for n in docs} for key, docs in documents.items()}
     variants: list[Match] = []
     others: list[Match] = []
@@ -106,10 +112,19 @@ def filmography(searcher: Any, name: str, *, cutoff: float = CUTOFF) -> Person |
                   also_credited_as=tuple(m.name for m in variants), others=tuple(m.name for m in others))
 
 
+def _newcomer(searcher: Any, name: str) -> Match | None:
+    """The person credited exactly as `name` by an update the registry has not caught up with, or None."""
+    key = name_key(name)
+    documents = list(searcher.document_numbers(names=key)) if key else []
+    if not documents:
+        return None
+    credited = [c for c in searcher.stored_fields(documents[0]).get("credits") or () if name_key(c[0]) == key]
+    return Match(key=key, name=credited[0][0] if credited else name, similarity=1.0, films=len(documents),
+                 jobs=tuple(dict.fromkeys(c[1] for c in credited)))
+
+
 def _credits(searcher: Any, people: list[Match], documents: dict[str, set[int]]) -> tuple[Credit, ...]:
     """One `Credit` per film any of `people` (spellings of one person) is credited in."""
-    from .names import name_key
-
     keys = {m.key for m in people}
     stored_articles = StoredArticles(searcher.reader())
     by_film: dict[str, list[dict[str, Any]]] = {}

@@ -148,3 +148,26 @@ def test_real_person_with_a_typo(corpus_index):
     assert len(person.films) >= 1 and all(f.jobs for f in person.films)
     years = [f.year for f in person.films if f.year is not None]
     assert years == sorted(years)
+
+
+def test_a_person_the_name_cache_has_not_caught_up_with_is_found_exactly_and_one_removed_is_gone(
+        tmp_path, monkeypatch):
+    from searcher import indexer
+
+    monkeypatch.setattr(indexer, "CACHE_SLACK", 1.0)  # every update keeps the caches, as a small one does
+    folder = write_articles(tmp_path / "people", PEOPLE)
+    with Index(tmp_path / "index") as index:
+        index.add([folder])
+        (folder / "fifth.txt").write_text("= Late Harvest =\n\nLate Harvest\n- Starring: Oskarine Vell\n"
+                                          "- Released: 1975\n", encoding="utf-8")
+        index.sync([folder])
+        for exact in (False, True):
+            person = index.person("Oskarine Vell", fuzzy=exact is False)
+            assert person is not None and person.name == "Oskarine Vell" and person.similarity == 1.0
+            assert [(c.title, c.jobs) for c in person.films] == [("Late Harvest", ("cast",))]
+        assert index.person("Teodor Rasmussen").films
+        for name in ("fourth.txt", "fourth-copy.txt", "first.txt"):
+            (folder / name).unlink()
+        index.sync([folder])
+        person = index.person("Teodor Rasmussen")  # still in the cached registry, in no article
+        assert person.name == "Theodor Rasmusen" and [c.title for c in person.films] == ["Winter Ledger"]
