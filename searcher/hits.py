@@ -56,8 +56,9 @@ class Correction:
     """What the query layer searched beside what was typed.
 
     `kind` is "name" (other credited spellings of a person, for a name field or a run
-    of free words that reads as a name; `field` says which) or "word" (corrections of
-    a word the index does not know; `field` is None).
+    of free words that reads as a name; `field` says which), "word" (corrections of
+    a word the index does not know; `field` is None) or "everyday" (the words plots use
+    for an everyday word, `synonyms`; `field` is None).
     """
 
     original: str

@@ -463,6 +463,7 @@ class _Compiler:
             extra = [self.free(text, False, weight=ranking.SYNONYM, typed=False, alone=alone) for text in formal]
             mains = [main, *(other for other, _ in extra)]
             clauses[index] = (_either(mains), (*bonus, *(b for _, more in extra for b in more)))
+            self.corrections.append(Correction(original=word.text, used=formal, field=None, kind="everyday"))
 
 
 class _AndNotMatcher(AndNotMatcher):

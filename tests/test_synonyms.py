@@ -53,7 +53,14 @@ def test_formal_word_is_marked_in_the_snippet(family_index):
     assert "mother" in marked
 
 
+def test_the_formal_words_searched_are_reported_as_corrections(family_index):
+    results = family_index.search("mom drives")
+    assert [(c.original, c.used, c.kind) for c in results.corrections] == [("mom", ("mother",), "everyday")]
+
+
 def test_exact_search_and_zero_weight_turn_synonyms_off(family_index, monkeypatch):
-    assert titles(family_index.search("mom", fuzzy=False)) == ["Kitchen Table"]
+    exact = family_index.search("mom", fuzzy=False)
+    assert titles(exact) == ["Kitchen Table"] and exact.corrections == ()
     monkeypatch.setattr(ranking, "SYNONYM", 0.0)
     assert titles(family_index.search("mom")) == ["Kitchen Table"]
+    assert family_index.search("mom").corrections == ()
