@@ -344,7 +344,8 @@ def status_command(index: IndexOption = None, json_: JsonOption = False) -> None
                       + (" (run `filmsearch index` to apply)" if pending else " (up to date)")),
         ]
         if status.skipped:
-            rows.append(("skipped", f"{status.skipped:,} malformed file(s) left out (`filmsearch index` lists why)"))
+            rows.append(("skipped", f"{status.skipped:,} file(s) left out, malformed or unreadable "
+                                    "(`filmsearch index` lists why)"))
         for label, value in rows:
             typer.echo(f"{label:<9} {value}")
 

@@ -139,7 +139,8 @@ class IndexStatus:
     new: int
     changed: int
     gone: int
-    #: Files left out as malformed at the last update and unchanged since (`filmsearch index` lists why).
+    #: Files left out as malformed at the last update and unchanged since, and what cannot be
+    #: read now (folders, broken links): `filmsearch index` lists why.
     skipped: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -767,7 +768,8 @@ def status(folder: IndexFolder) -> IndexStatus:
         except OSError:
             changed += 1
     return IndexStatus(articles=articles, names=names, size_bytes=folder.size_bytes(), updated=pointer.updated,
-                       new=len(new), changed=changed, gone=len(plan.gone), skipped=len(plan.new) - len(new))
+                       new=len(new), changed=changed, gone=len(plan.gone),
+                       skipped=len(plan.new) - len(new) + len(unreadable))
 
 
 def paths_of_film(searcher: Any, key: str) -> list[int]:

@@ -88,7 +88,15 @@ def test_a_malformed_file_is_skipped_not_new_until_it_changes(tmp_path, articles
     assert [s.path for s in idx.add([articles_dir]).skipped] == [str(bad)]
     assert (idx.status().new, idx.status().skipped) == (0, 1)
     result = runner.invoke(app, ["status", "--index", str(tmp_path / "ix")], catch_exceptions=False)
-    assert "(up to date)" in result.stdout and "skipped   1 malformed" in result.stdout
+    assert "(up to date)" in result.stdout and "skipped   1 file(s) left out" in result.stdout
     bad.write_text("= Now Fixed =\n\nNow Fixed\n", encoding="utf-8")
     assert idx.add([articles_dir]).added == 1
     assert (idx.status().new, idx.status().skipped) == (0, 0)
+
+
+def test_a_broken_link_counts_as_skipped_as_it_did_when_indexing(tmp_path, articles_dir):
+    (articles_dir / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    idx = Index(tmp_path / "ix")
+    report = idx.add([articles_dir])
+    assert len(report.skipped) == 1
+    assert (idx.status().new, idx.status().skipped) == (0, len(report.skipped))
