@@ -250,6 +250,10 @@ class _Compiler:
 
         assert self.fuzzy is not None
         typed = name_key(text)
+        if " " not in typed and self.fuzzy.registry.has_word(typed):
+            # One word some credited name holds as typed ("Steven", "Anne"): like a known free word,
+            # it is not corrected, or "director:Steven" would rank George Stevens's films first.
+            return []
         jobs = _PERSON_JOBS.get(fieldname, ())
         matches = self.fuzzy.registry.lookup(text, limit=_FUZZY_NAMES, jobs=jobs)
         # A name clearly less similar than the closest was not meant (the registry's first is the

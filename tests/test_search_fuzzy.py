@@ -136,3 +136,15 @@ def test_two_misspelt_words_are_read_as_a_name_when_the_index_knows_neither(tmp_
         found = idx.search("Bruse Wilis")  # neither word is a credited name's word, exactly
         assert [c.used for c in found.corrections if c.kind == "name"] == [("Bruce Willis",)]
         assert titles(found)[0] == "Hard Day"
+
+
+def test_one_word_a_credited_name_holds_as_typed_is_not_taken_for_close_names(tmp_path):
+    folder = tmp_path / "a"
+    film(folder, "s.txt", "Shark Summer", "A shark haunts a beach.", "- Director: Steven Marlowe")
+    for i in range(3):
+        film(folder, f"g{i}.txt", f"Prairie {i}", "A ranch in the west.", "- Director: George Stevens")
+    with indexed(folder) as idx:
+        found = idx.search("director:Steven")
+        assert titles(found) == ["Shark Summer"] and found.corrections == ()
+        misspelt = idx.search("director:Stevenz")  # no credited name holds it: close names, as before
+        assert "George Stevens" in {name for c in misspelt.corrections for name in c.used}
