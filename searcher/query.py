@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
@@ -37,7 +38,7 @@ from whoosh.scoring import bm25
 from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 
 from . import ranking, syntax
-from .analysis import analyze, fold, terms
+from .analysis import STOP_WORDS, analyze, fold, terms
 from .article import Article, read_article
 from .errors import ArticleError, QueryError
 from .hits import Correction, Hit, Results
@@ -55,6 +56,9 @@ __all__ = ["compile_query", "run_search", "Compiled", "FreeWord", "InSection"]
 STRICT_WORDS = 3
 #: Articles the find phase hands to the score phase (at least 5 per hit asked for).
 CANDIDATES = 100
+
+#: A number typed last reads as a release year within these (`_Compiler.year`): not 2049 of "blade runner 2049".
+FIRST_YEAR, LAST_YEAR = 1880, date.today().year + 1
 #: Up to this many estimated matches, `Results.total` is counted exactly.
 EXACT_TOTAL = 1000
 #: Words a prefix (`detect*`) stands for at most: the most frequent ones that start with it.
@@ -149,6 +153,7 @@ class Compiled:
     corrections: tuple[Correction, ...] = ()
     rare: tuple[wq.Query, ...] = ()  # set when the query is only free words, STRICT_WORDS rare ones or more
     people: tuple[wq.Query, ...] = ()
+    year: int | None = None  # a release year typed after a title (`ranking.YEAR_MATCH`)
 
 
 def _person(key: str, fieldname: str, boost: float) -> wq.Query:
@@ -202,10 +207,22 @@ class _Compiler:
         return docs >= ranking.COMMON_MIN_DOCS and share > ranking.COMMON
 
     def titles(self) -> frozenset[tuple[str, ...]]:
-        """The free words' title terms as typed, and with the corrections made (for `ranking.TITLE_EXACT`)."""
-        typed = tuple(t for part in self.title for t in part)
-        fixed = tuple(t for i, part in enumerate(self.title) for t in self.fixed.get(i, part))
-        return frozenset(x for x in (typed, fixed) if x)
+        """The free words' title terms as typed, and with the corrections made (for `ranking.TITLE_EXACT`);
+        without a release year typed last (`year`) too."""
+        parts = [self.title, self.title[:-1]] if self.year() is not None else [self.title]
+        found = set()
+        for title in parts:
+            found.add(tuple(t for part in title for t in part))
+            found.add(tuple(t for i, part in enumerate(title) for t in self.fixed.get(i, part)))
+        return frozenset(x for x in found if x)
+
+    def year(self) -> int | None:
+        """The free word typed last when it reads as a release year after a few other words ("alien 1979")."""
+        if len(self.title) < 2 or len(last := self.title[-1]) != 1 or not last[0].isdigit():
+            return None
+        words = sum(1 for part in self.title[:-1] for t in part if t not in STOP_WORDS)
+        year = int(last[0])
+        return year if FIRST_YEAR <= year <= LAST_YEAR and 0 < words <= ranking.YEAR_WORDS else None
 
     # -- words and phrases -------------------------------------------------------
 
@@ -519,7 +536,7 @@ def compile_query(text: str, searcher: Any = None, fuzzy: Fuzzy | None = None) -
     return Compiled(
         find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms,
         titles=compiler.titles(), corrections=tuple(compiler.corrections),
-        rare=tuple(compiler.rare), people=tuple(compiler.people),
+        rare=tuple(compiler.rare), people=tuple(compiler.people), year=compiler.year(),
     )
 
 
@@ -570,11 +587,14 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     scores = _score(searcher, compiled, first)
     titled = _exact_titles(searcher, compiled.titles, sorted(scores))
     film_of = searcher.reader().column_reader("film") if scores else {}
+    year_of = searcher.reader().column_reader("year") if scores and compiled.year else {}
     films: dict[str, tuple[float, int]] = {}
     for docnum, score in scores.items():
         if docnum in titled:
             # The query is the film's title, word for word: what someone typing a title wants first.
             score *= 1 + ranking.TITLE_EXACT
+        if compiled.year and year_of[docnum] == compiled.year:
+            score *= 1 + ranking.YEAR_MATCH
         film = film_of[docnum]
         if film not in films or score > films[film][0]:
             films[film] = (score, docnum)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from whoosh import scoring
 
-__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "SECTION_WEIGHT", "FUZZY", "NAME_MARGIN", "SYNONYM", "NAME_LIKE", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
+__all__ = ["TEXT_BOOST", "BONUS", "FIELD_B", "DEFAULT_B", "K1", "TITLE_EXACT", "YEAR_MATCH", "YEAR_WORDS", "SECTION_WEIGHT", "FUZZY", "NAME_MARGIN", "SYNONYM", "NAME_LIKE", "COORD", "COMMON", "COMMON_MIN_DOCS", "weighting"]
 
 #: Weight of a free word's match in the catch-all field.
 TEXT_BOOST = 1.0
@@ -42,6 +42,14 @@ BONUS: dict[str, float] = {"title": 0.25, "person": 1.0, "characters": 0.5}
 
 #: A film whose title is the query, word for word, has its score multiplied by 1 + this.
 TITLE_EXACT = 1.0
+
+#: A year typed last after a few words ("alien 1979", "star wars 1977") is most likely the
+#: film's: films released that year have their score multiplied by 1 + this, and the words
+#: before it count as a title for `TITLE_EXACT`. Not tuned: no judged query ends in a year.
+YEAR_MATCH = 1.0
+#: ... only after at most this many words that are not stop words: a longer plot description
+#: with a year in it ("escapes the asylum in 1963") gives the year of the story, not the film's.
+YEAR_WORDS = 4
 
 #: A close name or a corrected word scores this share of an exact match (times its similarity),
 #: so an exact match always ranks above a fuzzy one.

@@ -348,3 +348,33 @@ def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_p
         # Typed alone, a word may well be a surname: its name match counts in full.
         alone = scores("teller", 1.0)
         assert max(alone, key=alone.get) == "Magic Show"
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("alien 1979", 1979),
+        ("the thing 1982", 1982),
+        ("a star is born 1954", 1954),  # stop words do not count towards ranking.YEAR_WORDS
+        ("1979", None),  # a year alone may be a title ("1984", "2012")
+        ("2001 a space odyssey", None),  # not last
+        ("blade runner 2049", None),  # not a release year yet
+        ("boy escapes the asylum and stalks babysitters in 1963", None),  # the story's year
+        ("alien 1979 -remake", 1979),
+        ("alien 19", None),
+    ],
+)
+def test_a_year_typed_last_after_a_few_words_reads_as_the_release_year(text, year):
+    assert compile_query(text).year == year
+
+
+def test_a_release_year_typed_after_a_title_ranks_that_years_film_first(tmp_path):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for year, plot in [(1950, "A ghost haunts the harbour."), (1990, "A ghost haunts the harbour again.")]:
+        (folder / f"{year}.txt").write_text(f"= Harbour Ghost ({year} film) =\n\nHarbour Ghost\n- Released: {year}\n\n"
+                                            f"==Plot==\n{plot}\n", encoding="utf-8")
+    film(folder, "c.txt", "Harbour Ghost II", "The ghost of the harbour returns in 1990.", "- Released: 1952")
+    with indexed(folder) as idx:
+        for year in (1950, 1990):
+            assert [(h.title, h.year) for h in idx.search(f"harbour ghost {year}")][0] == ("Harbour Ghost", year)
