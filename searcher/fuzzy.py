@@ -44,6 +44,11 @@ FIELD = "text"
 #: Besides the best correction, keep others with as many typos and at least 1/RARE of its frequency.
 RARE = 20
 
+#: A word in at most this many articles may still be a typo the articles make too ("marraige")...
+KNOWN = 2
+#: ... and is also searched as a close word in at least this many times more articles.
+COMMONER = 100
+
 #: Longest word considered for correction (longer tokens are ids, URLs, noise).
 _LONGEST = 30
 
@@ -185,13 +190,15 @@ class Vocabulary:
         return all(self._frequency(t) > 0 for t in _terms(word))
 
     def correct(self, word: str, *, limit: int = 3) -> tuple[Suggestion, ...]:
-        """What an unknown word may have meant, best first; empty for a known, short or non-alphabetic word."""
+        """What an unknown or very rare word may have meant, best first; empty for a known, short or
+        non-alphabetic word."""
         folded = fold(word).strip()
         if not folded.isalpha() or folded in STOP_WORDS or len(folded) > _LONGEST:
             return ()
         budget = typo_budget(len(folded))
         term = stem(folded)
-        if budget == 0 or self._frequency(term) > 0:
+        own = self._frequency(term)
+        if budget == 0 or own > KNOWN:
             return ()
         # target term -> (typos, source, word shown); source 0: a title word, 1: a stem spelt out, 2: a bare stem.
         found: dict[str, tuple[int, int, str]] = {}
@@ -225,7 +232,9 @@ class Vocabulary:
                 ranked.append(((typos, source, -frequency), Suggestion(
                     word=shown, terms=(target,), typos=typos, similarity=1 - typos / max(len(folded), len(shown)),
                     frequency=frequency)))
-        if not ranked:  # a missing space, only when no single word is close
+        if own:  # a typo the articles make too ("marraige"): only a word far more of them use
+            ranked = [item for item in ranked if item[1].frequency >= own * COMMONER]
+        elif not ranked:  # a missing space, only when no single word is close
             ranked.extend(((1, 3, -s.frequency), s) for s in self._splits(folded))
         ranked.sort(key=lambda item: item[0])
         if not ranked:

@@ -91,6 +91,16 @@ def test_suggestions_rank_by_typos_then_frequency_and_drop_rare_ones(vocabulary)
     assert [s.word for s in rare.correct("widdow")] == ["window"]  # widow is 40 times rarer: dropped
 
 
+def test_a_typo_a_few_articles_make_too_is_corrected_to_a_far_commoner_word():
+    def corrected(marriage: int, marraige: int) -> list[str]:
+        vocabulary = Vocabulary.from_words(["marriage"] * marriage + ["marraige"] * marraige)
+        return [s.word for s in vocabulary.correct("marraige")]
+
+    assert corrected(fuzzy.COMMONER * 2, fuzzy.KNOWN) == ["marriage"]
+    assert corrected(fuzzy.COMMONER * 2 - 1, 2) == []  # not far commoner
+    assert corrected(10_000, fuzzy.KNOWN + 1) == []  # used by enough articles to be meant
+
+
 def test_suggestion_fields(vocabulary):
     [suggestion] = vocabulary.correct("lighthuose")
     assert suggestion == Suggestion(word="lighthouse", terms=("lighthous",), typos=1, similarity=0.9, frequency=1)
