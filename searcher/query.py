@@ -276,7 +276,10 @@ class _Compiler:
         # A name clearly less similar than the closest was not meant (the registry's first is the
         # meant person for 99% of tests/fuzzy; its order also weighs how often a person is credited).
         closest = max(matches, key=lambda m: m.similarity, default=None)
-        matches = [m for m in matches if closest and m.similarity >= closest.similarity - ranking.NAME_MARGIN]
+        # ... unless the closest is one word and it is their surname: "hitchcok" is as close to Alfred
+        # Hitchcock's surname as to a dog credited as Hitchcock (a whole name, so it scores higher).
+        matches = [m for m in matches if closest and (m.similarity >= closest.similarity - ranking.NAME_MARGIN
+                                                      or m.key.split()[-1] == closest.key)]
         # BM25 would rank a rarely credited surname above a common one: the similarity decides.
         idf = {m.key: self.searcher.idf(fieldname, m.key.split()[-1]) if self.searcher else 1.0 for m in matches}
         clauses = [

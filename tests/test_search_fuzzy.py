@@ -148,3 +148,14 @@ def test_one_word_a_credited_name_holds_as_typed_is_not_taken_for_close_names(tm
         assert titles(found) == ["Shark Summer"] and found.corrections == ()
         misspelt = idx.search("director:Stevenz")  # no credited name holds it: close names, as before
         assert "George Stevens" in {name for c in misspelt.corrections for name in c.used}
+
+
+def test_a_misspelt_surname_close_to_a_one_word_name_keeps_the_people_who_bear_it(tmp_path):
+    folder = tmp_path / "a"
+    film(folder, "dog.txt", "Snow Dog", "A dog saves a family at Christmas.", "- Starring: Hitchcock")
+    for i in range(3):
+        film(folder, f"h{i}.txt", f"Dark Stairs {i}", "A murder on the stairs.", "- Director: Ingrid Hitchcock")
+    with indexed(folder) as idx:
+        found = idx.search("hitchcok")
+        assert {"Hitchcock", "Ingrid Hitchcock"} <= {name for c in found.corrections for name in c.used}
+        assert {h.title for h in found} >= {"Snow Dog", "Dark Stairs 0", "Dark Stairs 1", "Dark Stairs 2"}
