@@ -90,10 +90,11 @@ def film(folder: Path, name: str, title: str, plot: str, infobox: str = "- Relea
     return path
 
 
-def films_saying(folder: Path, count: int, title: str, plot: str) -> None:
-    """Write `count` films ("<title> 0", "<title> 1", ...) with the same plot: a phrase many articles use."""
+def films_saying(folder: Path, count: int, title: str, plot: str, infobox: str = "- Released: 1999") -> None:
+    """Write `count` films ("<title> 0", "<title> 1", ...) with the same plot and infobox: a phrase many
+    articles use, or a person credited in several films."""
     for i in range(count):
-        film(folder, f"{title.lower()}{i}.txt", f"{title} {i}", plot)
+        film(folder, f"{title.lower().replace(' ', '_')}{i}.txt", f"{title} {i}", plot, infobox)
 
 
 def indexed(folder: Path):

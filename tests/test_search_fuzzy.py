@@ -141,8 +141,7 @@ def test_two_misspelt_words_are_read_as_a_name_when_the_index_knows_neither(tmp_
 def test_one_word_a_credited_name_holds_as_typed_is_not_taken_for_close_names(tmp_path):
     folder = tmp_path / "a"
     film(folder, "s.txt", "Shark Summer", "A shark haunts a beach.", "- Director: Steven Marlowe")
-    for i in range(3):
-        film(folder, f"g{i}.txt", f"Prairie {i}", "A ranch in the west.", "- Director: George Stevens")
+    films_saying(folder, 3, "Prairie", "A ranch in the west.", "- Director: George Stevens")
     with indexed(folder) as idx:
         found = idx.search("director:Steven")
         assert titles(found) == ["Shark Summer"] and found.corrections == ()
@@ -153,8 +152,7 @@ def test_one_word_a_credited_name_holds_as_typed_is_not_taken_for_close_names(tm
 def test_a_misspelt_surname_close_to_a_one_word_name_keeps_the_people_who_bear_it(tmp_path):
     folder = tmp_path / "a"
     film(folder, "dog.txt", "Snow Dog", "A dog saves a family at Christmas.", "- Starring: Hitchcock")
-    for i in range(3):
-        film(folder, f"h{i}.txt", f"Dark Stairs {i}", "A murder on the stairs.", "- Director: Ingrid Hitchcock")
+    films_saying(folder, 3, "Dark Stairs", "A murder on the stairs.", "- Director: Ingrid Hitchcock")
     with indexed(folder) as idx:
         found = idx.search("hitchcok")
         assert {"Hitchcock", "Ingrid Hitchcock"} <= {name for c in found.corrections for name in c.used}
