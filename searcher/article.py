@@ -334,7 +334,7 @@ def decode_article(data: bytes, path: str | None = None, size: int | None = None
         cut = data.rfind(b"\n", 0, MAX_BYTES)
         whole_lines = cut > MAX_BYTES - MAX_BYTES // 16
         if not whole_lines:
-            cut = max(data.rfind(b" ", 0, MAX_BYTES), data.rfind(b"\n", 0, MAX_BYTES))
+            cut = max(data.rfind(b" ", 0, MAX_BYTES), cut)
         data = data[: cut if cut > 0 else MAX_BYTES]
         kept = data.count(b"\n") + 1
         warnings = (f"file is {full / 2**20:.1f} MiB; indexed only its first {kept} lines"
