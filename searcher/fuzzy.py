@@ -232,10 +232,13 @@ class Vocabulary:
                 ranked.append(((typos, source, -frequency), Suggestion(
                     word=shown, terms=(target,), typos=typos, similarity=1 - typos / max(len(folded), len(shown)),
                     frequency=frequency)))
-        if own:  # a typo the articles make too ("marraige"): only a word far more of them use
-            ranked = [item for item in ranked if item[1].frequency >= own * COMMONER]
-        elif not ranked:  # a missing space, only when no single word is close
-            ranked.extend(((1, 3, -s.frequency), s) for s in self._splits(folded))
+        floor = own * COMMONER  # a typo the articles make too ("marraige"): only a word far more of them use
+        ranked = [item for item in ranked if item[1].frequency >= floor]
+        if not ranked or min(typos for (typos, _, _), _ in ranked) > 1:
+            # A missing space ("sweetsfrom") counts one typo: only when no single word is as close; against
+            # words two typos away, only two words some article has side by side ("spiderman", not "saner soon").
+            ranked.extend(((1, 3, -s.frequency), s) for s in self._splits(folded) if s.frequency >= floor
+                          and (not ranked or self.common_phrase(s.word, more_than=0)))
         ranked.sort(key=lambda item: item[0])
         if not ranked:
             return ()

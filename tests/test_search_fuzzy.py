@@ -157,3 +157,14 @@ def test_a_misspelt_surname_close_to_a_one_word_name_keeps_the_people_who_bear_i
         found = idx.search("hitchcok")
         assert {"Hitchcock", "Ingrid Hitchcock"} <= {name for c in found.corrections for name in c.used}
         assert {h.title for h in found} >= {"Snow Dog", "Dark Stairs 0", "Dark Stairs 1", "Dark Stairs 2"}
+
+
+def test_a_missing_space_beats_a_word_two_typos_away_when_articles_have_the_two_words_side_by_side(tmp_path):
+    folder = tmp_path / "a"
+    film(folder, "s.txt", "Spider-Man", "A student bitten by a spider fights crime.")
+    film(folder, "d.txt", "Square Deal Sanderson", "A saner man arrives. Soon the town is calm.")
+    with indexed(folder) as idx:
+        found = idx.search("spiderman")
+        assert [c.used for c in found.corrections] == [("spider man",)] and titles(found)[0] == "Spider-Man"
+        # "saner" and "soon" are both words, never side by side: the title word two typos away stays
+        assert [c.used for c in idx.search("sanersoon").corrections] == [("sanderson",)]
