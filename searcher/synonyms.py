@@ -1,10 +1,11 @@
 """Everyday words -> the words encyclopedia plots use for the same thing.
 
 People half-remembering a film type "mom", "cops" and "ww2"; Wikipedia plots say
-"mother", "police" and "World War II". A free word listed here is also searched as
-its formal words, each at `ranking.SYNONYM` of the typed word's weight (a film using
-the typed word itself still ranks first). The list holds only unambiguous register
-shifts and abbreviations, not related words: "mob" is not "mafia" in every film.
+"mother", "police" and "World War II", and write numbers in digits or in words. A free
+word listed here is also searched as its formal words, each at `ranking.SYNONYM` of the
+typed word's weight (a film using the typed word itself still ranks first). The list holds
+only unambiguous register shifts, abbreviations and numbers, not related words: "mob" is
+not "mafia" in every film.
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ _add("tv", "television")
 _add("ww1 wwi", "world war i")
 _add("ww2 wwii", "world war ii")
 _add("hitman hitmen", "hit man", "assassin")
+
+
+_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+            "seventeen eighteen nineteen twenty").split()
+for _number, _name in [*enumerate(_NUMBERS, 1), *zip(range(30, 101, 10), "thirty forty fifty sixty seventy eighty "
+                                                       "ninety hundred".split())]:
+    # Titles and plots write numbers both ways: "Ocean's Eleven", "Apollo 13", "12 Angry Men".
+    _add(str(_number), _name)
+    _add(_name, str(_number))
 
 
 def formal_words(word: str) -> tuple[str, ...]:

@@ -17,6 +17,19 @@ def test_formal_words_fold_case_and_know_only_listed_words():
     assert formal_words("mob") == ()
 
 
+def test_numbers_are_searched_in_digits_and_in_words(tmp_path):
+    assert (formal_words("11"), formal_words("Eleven"), formal_words("100"), formal_words("21")) == (
+        ("eleven",), ("11",), ("hundred",), ())
+    folder = tmp_path / "films"
+    film(folder, "a.txt", "Ocean's Eleven", "Eleven thieves rob three casinos at once.")
+    film(folder, "b.txt", "Ocean Liner", "A liner crosses the ocean.")
+    film(folder, "c.txt", "Apollo 13", "Three astronauts fly home in a damaged ship.")
+    with Index(tmp_path / "ix") as idx:
+        idx.add([folder])
+        assert titles(idx.search("oceans 11"))[0] == "Ocean's Eleven"
+        assert titles(idx.search("apollo thirteen"))[0] == "Apollo 13"
+
+
 @pytest.fixture
 def family_index(tmp_path):
     folder = tmp_path / "films"
