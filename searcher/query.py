@@ -218,7 +218,7 @@ class _Compiler:
 
     def year(self) -> int | None:
         """The free word typed last when it reads as a release year after a few other words ("alien 1979")."""
-        if len(self.title) < 2 or len(last := self.title[-1]) != 1 or not last[0].isdigit():
+        if len(self.title) < 2 or len(last := self.title[-1]) != 1 or not last[0].isdecimal():
             return None
         words = sum(1 for part in self.title[:-1] for t in part if t not in STOP_WORDS)
         year = int(last[0])

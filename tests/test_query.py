@@ -362,6 +362,8 @@ def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_p
         ("boy escapes the asylum and stalks babysitters in 1963", None),  # the story's year
         ("alien 1979 -remake", 1979),
         ("alien 19", None),
+        ("alien ¹⁹⁷⁹", None),  # digits int() does not read
+        ("alien ①", None),
     ],
 )
 def test_a_year_typed_last_after_a_few_words_reads_as_the_release_year(text, year):
