@@ -12,6 +12,7 @@ import searcher.article
 from searcher.analysis import KINDS, NAME_SEPARATOR, analyze, fold, terms
 from searcher.article import Article, decode_article, parse_article
 from searcher.errors import ArticleError, QueryError
+from searcher.query import FIRST_YEAR, LAST_YEAR, compile_query
 from searcher.syntax import FIELDS, All, Any, Group, Not, Phrase, Range, Word, parse_query
 
 SOME = settings(max_examples=300, deadline=None)
@@ -231,6 +232,19 @@ def test_parse_query_on_query_like_text(tokens, sep):
         assert error.position is None or 0 <= error.position <= len(query)
         return
     check_tree(tree)
+
+
+@SOME
+@given(st.lists(QUERY_TOKEN | st.text(st.characters(categories=("N",)), min_size=1, max_size=4), min_size=1,
+                max_size=8).map(" ".join))
+@example("alien ¹⁹⁷⁹")
+def test_compile_query_raises_only_query_errors(query):
+    try:
+        compiled = compile_query(query)
+    except QueryError as error:
+        assert error.message
+        return
+    assert compiled.year is None or FIRST_YEAR <= compiled.year <= LAST_YEAR
 
 
 # --- analysis -------------------------------------------------------------------------------------
