@@ -1,10 +1,11 @@
-"""Property tests: the parsers never fail with anything but their own errors, and keep what they promise."""
+"""Property tests: the parsers and search never fail with anything but their own errors, and keep what they promise."""
 
 from __future__ import annotations
 
 import unicodedata
 from unittest import mock
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from searcher.article import Article, decode_article, parse_article
 from searcher.errors import ArticleError, QueryError
 from searcher.query import FIRST_YEAR, LAST_YEAR, compile_query
 from searcher.syntax import FIELDS, All, Any, Group, Not, Phrase, Range, Word, parse_query
+from tests.conftest import SEED, write_articles
 
 SOME = settings(max_examples=300, deadline=None)
 FEW = settings(max_examples=100, deadline=None)
@@ -245,6 +247,29 @@ def test_compile_query_raises_only_query_errors(query):
         assert error.message
         return
     assert compiled.year is None or FIRST_YEAR <= compiled.year <= LAST_YEAR
+
+
+@pytest.fixture(scope="module")
+def fictional_index(tmp_path_factory):
+    from searcher import Index
+
+    folder = tmp_path_factory.mktemp("films")
+    with Index(folder / "ix") as index:
+        index.add([write_articles(folder / "articles"), SEED])
+        yield index
+
+
+@FEW
+@given(query=st.lists(QUERY_TOKEN, min_size=1, max_size=8).map(" ".join))
+@example(query="alien ¹⁹⁷⁹")
+@example(query="Gontcharof 1999")
+def test_search_raises_only_query_errors(fictional_index, query):
+    try:
+        results = fictional_index.search(query, limit=5)
+    except QueryError as error:
+        assert error.message
+        return
+    assert len(results) <= 5 and all(hit.path for hit in results)
 
 
 # --- analysis -------------------------------------------------------------------------------------
