@@ -330,15 +330,17 @@ def decode_article(data: bytes, path: str | None = None, size: int | None = None
             raise ArticleError(f"UTF-16 text that does not decode ({error.reason})", path) from None
     if len(data) > MAX_BYTES or (size or 0) > MAX_BYTES:
         full = max(size or 0, len(data))
-        # At a line break, unless that loses much of the text (a plot on one long line): then between words.
-        cut = data.rfind(b"\n", 0, MAX_BYTES)
-        whole_lines = cut > MAX_BYTES - MAX_BYTES // 16
-        if not whole_lines:
-            cut = max(data.rfind(b" ", 0, MAX_BYTES), cut)
-        data = data[: cut if cut > 0 else MAX_BYTES]
+        # At a line break, unless that loses much of the text (a plot on one long line).
+        line_end = data.rfind(b"\n", 0, MAX_BYTES)
+        if line_end > MAX_BYTES - MAX_BYTES // 16:
+            cut = line_end
+        else:  # a long last line: cut it between words, or mid-word when it has no space, rather than lose it
+            space = data.rfind(b" ", line_end + 1, MAX_BYTES)
+            cut = space if space > 0 else MAX_BYTES
+        data = data[:cut]
         kept = data.count(b"\n") + 1
         warnings = (f"file is {full / 2**20:.1f} MiB; indexed only its first {kept} lines"
-                    + ("" if whole_lines else ", the last of them cut short"),)
+                    + ("" if cut == line_end else ", the last of them cut short"),)
     if not data.strip():
         raise ArticleError("empty file", path)
     if (nul := data.find(b"\0")) >= 0:

@@ -236,9 +236,10 @@ class Vocabulary:
         ranked = [item for item in ranked if item[1].frequency >= floor]
         if not ranked or min(typos for (typos, _, _), _ in ranked) > 1:
             # A missing space ("sweetsfrom") counts one typo: only when no single word is as close; against
-            # words two typos away, only two words some article has side by side ("spiderman", not "saner soon").
+            # words two typos away, only two words some article has side by side ("spiderman", not "saner
+            # soon"), or a word after a stop word ("thematrix").
             ranked.extend(((1, 3, -s.frequency), s) for s in self._splits(folded) if s.frequency >= floor
-                          and (not ranked or self.common_phrase(s.word, more_than=0)))
+                          and (not ranked or len(s.terms) < 2 or self.common_phrase(s.word, more_than=0)))
         ranked.sort(key=lambda item: item[0])
         if not ranked:
             return ()

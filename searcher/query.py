@@ -153,7 +153,8 @@ class Compiled:
     corrections: tuple[Correction, ...] = ()
     rare: tuple[wq.Query, ...] = ()  # set when the query is only free words, STRICT_WORDS rare ones or more
     people: tuple[wq.Query, ...] = ()
-    year: int | None = None  # a release year typed after a title (`ranking.YEAR_MATCH`)
+    year: int | None = None  # a release year typed after a title (`ranking.YEAR_MATCH`) ...
+    year_titles: frozenset[tuple[str, ...]] = frozenset()  # ... and `titles` without it
 
 
 def _person(key: str, fieldname: str, boost: float) -> wq.Query:
@@ -206,22 +207,27 @@ class _Compiler:
         share = self.searcher.doc_frequency(clause.fieldname, clause.text) / max(docs, 1)
         return docs >= ranking.COMMON_MIN_DOCS and share > ranking.COMMON
 
-    def titles(self) -> frozenset[tuple[str, ...]]:
+    def titles(self, without: str | None = None) -> frozenset[tuple[str, ...]]:
         """The free words' title terms as typed, and with the corrections made (for `ranking.TITLE_EXACT`);
-        without a release year typed last (`year`) too."""
-        parts = [self.title, self.title[:-1]] if self.year() is not None else [self.title]
-        found = set()
-        for title in parts:
-            found.add(tuple(t for part in title for t in part))
-            found.add(tuple(t for i, part in enumerate(title) for t in self.fixed.get(i, part)))
-        return frozenset(x for x in found if x)
+        `without` one free word (the year of `year`)."""
+        left = next((i for i in reversed(range(len(self.title))) if self.title[i] == [without]), None)
+        kept = [(i, part) for i, part in enumerate(self.title) if i != left]
+        typed = tuple(t for _, part in kept for t in part)
+        fixed = tuple(t for i, part in kept for t in self.fixed.get(i, part))
+        return frozenset(x for x in (typed, fixed) if x)
 
     def year(self) -> int | None:
-        """The free word typed last when it reads as a release year after a few other words ("alien 1979")."""
-        if len(self.title) < 2 or len(last := self.title[-1]) != 1 or not last[0].isdecimal():
+        """A number typed last (exclusions aside) after a few other words, read as the release year
+        ("alien 1979", "alien (1979)")."""
+        nodes = [node for node in self.top or () if not isinstance(node, syntax.Not)]
+        last = nodes[-1] if len(nodes) > 1 else None
+        if isinstance(last, syntax.Group) and len(last.nodes) == 1:
+            last = last.nodes[0]
+        if not isinstance(last, syntax.Word) or last.field or last.prefix or not last.text.isdecimal():
             return None
-        words = sum(1 for part in self.title[:-1] for t in part if t not in STOP_WORDS)
-        year = int(last[0])
+        words = sum(1 for node in nodes[:-1] if isinstance(node, (syntax.Word, syntax.Phrase)) and not node.field
+                    for _ in analyze(node.text, "prose"))
+        year = int(last.text)
         return year if FIRST_YEAR <= year <= LAST_YEAR and 0 < words <= ranking.YEAR_WORDS else None
 
     # -- words and phrases -------------------------------------------------------
@@ -267,9 +273,10 @@ class _Compiler:
 
         assert self.fuzzy is not None
         typed = name_key(text)
-        if " " not in typed and self.fuzzy.registry.has_word(typed):
-            # One word some credited name holds as typed ("Steven", "Anne"): like a known free word,
-            # it is not corrected, or "director:Steven" would rank George Stevens's films first.
+        exact = [t.text for t in analyze(text, KIND[fieldname])]
+        if len(exact) == 1 and self.searcher is not None and self.searcher.doc_frequency(fieldname, exact[0]):
+            # One word the field holds as typed ("director:Steven"): like a known free word, it is
+            # not corrected, or George Stevens's films would rank first.
             return []
         jobs = _PERSON_JOBS.get(fieldname, ())
         matches = self.fuzzy.registry.lookup(text, limit=_FUZZY_NAMES, jobs=jobs)
@@ -539,7 +546,8 @@ def compile_query(text: str, searcher: Any = None, fuzzy: Fuzzy | None = None) -
     return Compiled(
         find=found, words=tuple(compiler.words), extra=tuple(compiler.extra), terms=compiler.terms,
         titles=compiler.titles(), corrections=tuple(compiler.corrections),
-        rare=tuple(compiler.rare), people=tuple(compiler.people), year=compiler.year(),
+        rare=tuple(compiler.rare), people=tuple(compiler.people), year=(year := compiler.year()),
+        year_titles=compiler.titles(without=str(year)) if year else frozenset(),
     )
 
 
@@ -589,14 +597,18 @@ def run_search(searcher: Any, text: str, limit: int = 10, fuzzy: bool = True) ->
     first.update(_titled_candidates(searcher, compiled, first))
     scores = _score(searcher, compiled, first)
     titled = _exact_titles(searcher, compiled.titles, sorted(scores))
+    # A year typed last is the release year, unless a film is titled with it ("summer 2007").
+    year = compiled.year if not titled else None
+    if year:
+        titled = _exact_titles(searcher, compiled.year_titles, sorted(scores))
     film_of = searcher.reader().column_reader("film") if scores else {}
-    year_of = searcher.reader().column_reader("year") if scores and compiled.year else {}
+    year_of = searcher.reader().column_reader("year") if scores and year else {}
     films: dict[str, tuple[float, int]] = {}
     for docnum, score in scores.items():
         if docnum in titled:
             # The query is the film's title, word for word: what someone typing a title wants first.
             score *= 1 + ranking.TITLE_EXACT
-        if compiled.year and year_of[docnum] == compiled.year:
+        if year and year_of[docnum] == year:
             score *= 1 + ranking.YEAR_MATCH
         film = film_of[docnum]
         if film not in films or score > films[film][0]:
@@ -616,19 +628,21 @@ def _total(searcher: Any, find: wq.Query, estimate: int) -> int:
 
 
 def _titled_candidates(searcher: Any, compiled: Compiled, found: dict[int, float]) -> dict[int, float]:
-    """Films titled exactly as the query that the find phase left out, with their find score.
+    """Films titled exactly as the query (or as the query without its year) that the find phase
+    left out, with their find score.
 
     A title of common words ("Some Like It Hot") is not among the best articles for its
     words, so `ranking.TITLE_EXACT` would never see it.
     """
     docnums: set[int] = set()
-    for title in compiled.titles:
+    titles = compiled.titles | compiled.year_titles
+    for title in titles:
         clause = _sequence("title", list(title))
         if clause is not None:
             docnums.update(d for d in islice(searcher.docs_for_query(clause), _TITLED_MAX) if d not in found)
     if not docnums:
         return {}
-    exact = sorted(_exact_titles(searcher, compiled.titles, sorted(docnums)))
+    exact = sorted(_exact_titles(searcher, titles, sorted(docnums)))
     return _leaf_scores(searcher, compiled.find, exact) if exact else {}
 
 

@@ -48,13 +48,16 @@ _add("ww2 wwii", "world war ii")
 _add("hitman hitmen", "hit man", "assassin")
 
 
-_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+# Titles and plots write numbers both ways: "Ocean's Eleven", "Apollo 13", "12 Angry Men". Not "one"
+# ("one day"), and small numbers typed in digits stay digits: "two" to "nine" are in most plots
+# ("terminator 2" would rank films saying "two" first).
+_NUMBERS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
             "seventeen eighteen nineteen twenty").split()
-for _number, _name in [*enumerate(_NUMBERS, 1), *zip(range(30, 101, 10), "thirty forty fifty sixty seventy eighty "
+for _number, _name in [*enumerate(_NUMBERS, 2), *zip(range(30, 101, 10), "thirty forty fifty sixty seventy eighty "
                                                        "ninety hundred".split())]:
-    # Titles and plots write numbers both ways: "Ocean's Eleven", "Apollo 13", "12 Angry Men".
-    _add(str(_number), _name)
     _add(_name, str(_number))
+    if _number >= 10:
+        _add(str(_number), _name)
 
 
 def formal_words(word: str) -> tuple[str, ...]:

@@ -437,6 +437,9 @@ def test_a_plot_on_one_long_line_is_cut_between_words_not_dropped(monkeypatch):
     assert 1500 < len(a.plot.encode()) < 2000
     assert plot.startswith(a.plot) and plot[len(a.plot)] == " "  # whole words only
     assert "cut short" in a.warnings[0]
+    unbroken = "x" * 3000  # no space at all: cut mid-word rather than lose the line
+    a = decode_article((HEADER + unbroken).encode())
+    assert a.plot and unbroken.startswith(a.plot) and "cut short" in a.warnings[0]
 
 
 def test_read_article_small_limit(monkeypatch, tmp_path):

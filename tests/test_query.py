@@ -362,6 +362,9 @@ def test_a_word_among_others_weighs_in_names_as_much_as_it_reads_as_a_name(tmp_p
         ("boy escapes the asylum and stalks babysitters in 1963", None),  # the story's year
         ("alien 1979 -remake", 1979),
         ("alien 19", None),
+        ("alien (1979)", 1979),  # as Wikipedia writes it
+        ('1941 "pearl harbor"', None),  # typed first, though compiled last
+        ('"pearl harbor" 1941', 1941),
         ("alien ¹⁹⁷⁹", None),  # digits int() does not read
         ("alien ①", None),
     ],
@@ -380,3 +383,8 @@ def test_a_release_year_typed_after_a_title_ranks_that_years_film_first(tmp_path
     with indexed(folder) as idx:
         for year in (1950, 1990):
             assert [(h.title, h.year) for h in idx.search(f"harbour ghost {year}")][0] == ("Harbour Ghost", year)
+        # A film titled with the number: the query is its title, not a year.
+        film(folder, "s.txt", "Summer 1990", "A ghost at the harbour.", "- Released: 1993")
+        film(folder, "h.txt", "Heat Wave", "In the summer of 1990 the summer heat, the 1990 summer.", "- Released: 1990")
+        idx.add([folder])
+        assert idx.search("summer 1990")[0].title == "Summer 1990"

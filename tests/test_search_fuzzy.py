@@ -147,6 +147,9 @@ def test_one_word_a_credited_name_holds_as_typed_is_not_taken_for_close_names(tm
         assert titles(found) == ["Shark Summer"] and found.corrections == ()
         misspelt = idx.search("director:Stevenz")  # no credited name holds it: close names, as before
         assert "George Stevens" in {name for c in misspelt.corrections for name in c.used}
+        film(folder, "a.txt", "Cattle Call", "A drive.", "- Starring: Jim Marlow")  # an actor's name, not a director's
+        idx.add([folder])
+        assert "Steven Marlowe" in {name for c in idx.search("director:Marlow").corrections for name in c.used}
 
 
 def test_a_misspelt_surname_close_to_a_one_word_name_keeps_the_people_who_bear_it(tmp_path):
@@ -168,3 +171,7 @@ def test_a_missing_space_beats_a_word_two_typos_away_when_articles_have_the_two_
         assert [c.used for c in found.corrections] == [("spider man",)] and titles(found)[0] == "Spider-Man"
         # "saner" and "soon" are both words, never side by side: the title word two typos away stays
         assert [c.used for c in idx.search("sanersoon").corrections] == [("sanderson",)]
+        film(folder, "m.txt", "The Matrix", "A hacker learns the world is a simulation.")
+        film(folder, "t.txt", "Theatrics", "A theatric troupe.")
+        idx.add([folder])
+        assert [c.used for c in idx.search("thematrix").corrections] == [("the matrix",)]

@@ -18,8 +18,9 @@ def test_formal_words_fold_case_and_know_only_listed_words():
 
 
 def test_numbers_are_searched_in_digits_and_in_words(tmp_path):
-    assert (formal_words("11"), formal_words("Eleven"), formal_words("100"), formal_words("21")) == (
-        ("eleven",), ("11",), ("hundred",), ())
+    assert (formal_words("11"), formal_words("Eleven"), formal_words("100"), formal_words("21"), formal_words("one")) == (
+        ("eleven",), ("11",), ("hundred",), (), ())
+    assert (formal_words("seven"), formal_words("7")) == (("7",), ())  # "seven" is in most plots
     folder = tmp_path / "films"
     film(folder, "a.txt", "Ocean's Eleven", "Eleven thieves rob three casinos at once.")
     film(folder, "b.txt", "Ocean Liner", "A liner crosses the ocean.")
